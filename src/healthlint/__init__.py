@@ -1,0 +1,3 @@
+"""healthlint: a lint checker for health content."""
+
+__version__ = "0.1.0"
