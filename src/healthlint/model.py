@@ -12,6 +12,7 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 
 from healthlint.source import LineIndex
 
@@ -188,7 +189,7 @@ class Directive:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
     path: str
     source: str  # the decoded file, byte-order mark removed, line ends as in the file
@@ -198,6 +199,40 @@ class Document:
     metadata: Mapping[str, object] = field(default_factory=dict)  # front matter
     directives: tuple[Directive, ...] = ()
     notices: tuple[str, ...] = ()  # reader remarks such as "invalid UTF-8 replaced"
+
+    @cached_property
+    def prose(self) -> Prose:
+        """All blocks' text joined once per document, for rules that scan the whole text."""
+        return Prose(self.blocks)
+
+
+class Prose:
+    """The blocks' texts joined by blank lines, with their case-folded copy.
+
+    Scanning one string per document is far cheaper than one per block; `locate`
+    turns an offset in the joined text back into (block index, offset in block).
+    """
+
+    SEPARATOR = "\n\n"
+
+    __slots__ = ("text", "folded", "starts", "blocks")
+
+    def __init__(self, blocks: tuple[Block, ...]) -> None:
+        self.blocks = blocks
+        starts = []
+        pos = 0
+        for b in blocks:
+            starts.append(pos)
+            pos += len(b.text) + len(self.SEPARATOR)
+        self.starts = starts
+        self.text = self.SEPARATOR.join(b.text for b in blocks)
+        folded = self.text.lower()
+        # lower() may change the length (U+0130); then matching must use the original.
+        self.folded = folded if len(folded) == len(self.text) else None
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i, offset - self.starts[i]
 
 
 @dataclass(frozen=True, slots=True)
