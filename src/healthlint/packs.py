@@ -27,6 +27,8 @@ CATEGORIES = (
     "template-leftover",
     "readability",
     "disclosure",
+    # healthlint's own findings about the run itself (unused suppression comments)
+    "meta",
 )
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
