@@ -189,6 +189,10 @@ def _load_toml(text: str, shown: str) -> dict:
 def config_from_mapping(data: dict, shown: str, base: str) -> Config:
     from healthlint.packs import _line
 
+    _unquoted_off(data.get("severity"))
+    for entry in data.get("per_path") or ():
+        if isinstance(entry, dict):
+            _unquoted_off(entry.get("severity"))
     problems = [
         Problem(shown, _line(data, p), msg, key=_dotted(p))
         for p, msg in schema_check.errors(data, CONFIG_SCHEMA)
@@ -224,6 +228,14 @@ def config_from_mapping(data: dict, shown: str, base: str) -> Config:
         options={k: dict(v) for k, v in data.get("options", {}).items()},
         key_lines=dict(getattr(data, "key_lines", {})),
     )
+
+
+def _unquoted_off(severity: object) -> None:
+    """YAML 1.1 reads an unquoted `off` as false; in a severity mapping it means "off"."""
+    if isinstance(severity, dict):
+        for key, value in severity.items():
+            if value is False:
+                severity[key] = "off"
 
 
 def _dotted(path: tuple) -> str | None:

@@ -88,17 +88,25 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-def _norm_glob(pattern: str) -> str:
+@lru_cache(maxsize=512)
+def _norm_glob(pattern: str) -> tuple[str, bool]:
+    """The glob without "./", leading or trailing "/", and whether it is anchored to the base."""
     pattern = pattern.replace("\\", "/")
     while pattern.startswith("./"):
         pattern = pattern[2:]
-    return pattern.rstrip("/") or "**"
+    pattern = pattern.rstrip("/")
+    anchored = "/" in pattern
+    return pattern.lstrip("/") or "**", anchored
 
 
 def glob_match(pattern: str, relpath: str) -> bool:
-    """Does `relpath` ("/"-separated, relative to the base) match `pattern`?"""
-    pattern = _norm_glob(pattern)
-    if "/" not in pattern:
+    """Does `relpath` ("/"-separated, relative to the base) match `pattern`?
+
+    Like .gitignore: a glob with a "/" is matched from the base folder, one without
+    matches a file or folder name at any depth.
+    """
+    pattern, anchored = _norm_glob(pattern)
+    if not anchored:
         return bool(_glob_regex(pattern).match(relpath.rpartition("/")[2]))
     return bool(_glob_regex(pattern).match(relpath))
 

@@ -130,7 +130,9 @@ def format_finding(f: Finding, line_text: str | None, color: bool) -> list[str]:
         gutter = str(f.line)
         blank = " " * len(gutter)
         if color:
-            marks = f"{_COLORS[f.severity]}{marks}{_RESET}"
+            carets = marks.lstrip(" ")
+            pad = marks[: len(marks) - len(carets)]
+            marks = f"{pad}{_COLORS[f.severity]}{carets}{_RESET}"
         out.append(f"  {gutter} | {shown}".rstrip())
         out.append(f"  {blank} | {marks}")
         if f.suggestion:
