@@ -165,8 +165,8 @@ def _config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
 def _pack_paths(config: Config, cli_packs: tuple[str, ...] | None) -> list[Path]:
     from healthlint.packs import resolve
 
-    if cli_packs:
-        return [resolve(name, Path.cwd()) for name in cli_packs]
+    if cli_packs:  # relative to the working directory, shown as typed
+        return [resolve(name) for name in cli_packs]
     return config.pack_paths()
 
 
@@ -357,7 +357,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
 
     config = _config(args, ["."])
     if args.test_packs:
-        paths = [resolve(name, Path.cwd()) for name in args.test_packs]
+        paths = [resolve(name) for name in args.test_packs]
     else:
         paths = config.pack_paths()
     if not paths:

@@ -92,7 +92,7 @@ class Config:
 
         if self.packs is None:
             return [resolve(name) for name in builtin_names()]
-        return [resolve(name, Path(self.base)) for name in self.packs]
+        return [_shown(resolve(name, Path(self.base))) for name in self.packs]
 
     def where(self, key: str) -> str:
         line = self.key_lines.get(key)
@@ -100,6 +100,14 @@ class Config:
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _shown(path: Path) -> Path:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def default_config(base: str | None = None) -> Config:
