@@ -124,9 +124,7 @@ def test_json_output_is_the_contract(result):
 
 
 def test_json_sorts_findings_by_path_line_column_rule(result):
-    from dataclasses import replace
-
-    shuffled = replace(result, findings=tuple(reversed(result.findings)))
+    shuffled = result._replace(findings=tuple(reversed(result.findings)))
     assert render(shuffled, "json") == render(result, "json")
 
 

@@ -11,10 +11,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from healthlint import schema_check
 from healthlint.files import DEFAULT_INCLUDE
 from healthlint.packs import Problem
+
+_EMPTY: Mapping = MappingProxyType({})
 
 CONFIG_NAMES = ("healthlint.yaml", ".healthlint.yaml")
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -60,14 +64,13 @@ class ConfigError(Exception):
         super().__init__("\n".join(map(str, problems)))
 
 
-@dataclass(frozen=True)
-class PathRules:
+class PathRules(NamedTuple):
     """One `per_path` entry: settings layered on top of the top-level ones for some files."""
 
     paths: tuple[str, ...]
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
+    severity: Mapping[str, str] = _EMPTY
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from healthlint.model import Document
 
@@ -40,8 +40,7 @@ class PathError(Exception):
     """A path on the command line that does not exist."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileProblem:
+class FileProblem(NamedTuple):
     """A file-level problem: not linted at all (fatal) or linted with a remark (notice)."""
 
     path: str
@@ -121,8 +120,7 @@ def relative_to(path: str, base: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(NamedTuple):
     """Include/exclude globs and the folder they are relative to."""
 
     base: str

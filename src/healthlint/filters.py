@@ -14,7 +14,8 @@ and suppression comments (findings from cross-file rules arrive after that).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from healthlint.model import Directive, Document, Finding, Severity
 from healthlint.packs import Rule
@@ -43,8 +44,7 @@ META_RULES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveSpan:
+class DirectiveSpan(NamedTuple):
     """Where a directive sits in the source, and the line a disable-next-line covers."""
 
     start: int
@@ -57,8 +57,7 @@ class DirectiveSpan:
     target_line: int  # for disable-next-line: the next non-blank line; else 0
 
 
-@dataclass(frozen=True, slots=True)
-class DocInfo:
+class DocInfo(NamedTuple):
     path: str
     directives: tuple[Directive, ...] = ()
     spans: tuple[DirectiveSpan, ...] = ()

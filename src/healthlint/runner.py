@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from healthlint.files import FileProblem, read_document
 from healthlint.filters import META_RULES, DocInfo, Filter, apply
@@ -24,8 +25,7 @@ from healthlint.packs import Rule
 PARALLEL_MIN_FILES = 50
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     """Everything a formatter may show."""
 
     findings: tuple[Finding, ...]  # filtered, sorted by path, line, column, rule
@@ -33,7 +33,7 @@ class RunResult:
     problems: tuple[FileProblem, ...] = ()  # file-level errors and notices, by path
     rules: tuple[Rule, ...] = ()  # the rules that ran (for SARIF rule metadata)
     #: path -> {line number: line text} for lines with findings (text output)
-    snippets: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+    snippets: Mapping[str, Mapping[int, str]] = MappingProxyType({})
 
     def source_line(self, path: str, line: int) -> str | None:
         """The text of a line of a linted file, without its line end."""
@@ -69,8 +69,7 @@ class RunResult:
         return any(f.severity >= level for f in self.findings)
 
 
-@dataclass(frozen=True)
-class FileOutcome:
+class FileOutcome(NamedTuple):
     """What a worker sends back for one file (picklable, small)."""
 
     path: str
@@ -78,7 +77,7 @@ class FileOutcome:
     info: DocInfo | None = None
     problems: tuple[FileProblem, ...] = ()
     digests: tuple[tuple[int, object], ...] = ()  # (index of the check, its digest)
-    snippets: Mapping[int, str] = field(default_factory=dict)
+    snippets: Mapping[int, str] = MappingProxyType({})
 
 
 # Set in the parent before forking; workers inherit it instead of rebuilding checks.

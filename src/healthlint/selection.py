@@ -13,7 +13,8 @@ Severity overrides follow the same longest-prefix rule; "off" turns a rule off.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from healthlint.config import Config
 from healthlint.files import any_match, relative_to
@@ -34,11 +35,10 @@ def _best(selectors: Iterable[str], rule_id: str) -> int:
     return max((len(s) for s in selectors if matches(s, rule_id)), default=-1)
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
+    severity: Mapping[str, str] = MappingProxyType({})
 
     def decide(self, rule: Rule) -> bool | None:
         """True/False when this layer turns the rule on/off, None when it is silent."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from healthlint.runner import RunResult
@@ -22,8 +21,7 @@ FORMATTERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class FormatOptions:
+class FormatOptions(NamedTuple):
     color: bool = False  # ANSI colours (text output only)
     quiet: bool = False  # findings only: no notices, no summary
 
