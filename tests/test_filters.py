@@ -90,6 +90,11 @@ def test_unused_suppressions_are_reported_once_each_with_position_and_text():
     assert unused[0].severity == Severity.INFO
 
 
+def test_a_glob_selector_in_a_suppression():
+    doc = doc_with([directive("disable-next-line", ["*.safe"], 1)])
+    assert kept(doc, [at(doc, 2, "demo.safe"), at(doc, 2, "demo.miracle")]) == [(2, "demo.miracle")]
+
+
 def test_a_suppression_naming_no_known_rule_is_reported_as_such():
     doc = doc_with([directive("disable-next-line", ["demo.sfae"], 1)])
     out = suppressor(["demo.safe"])(DocInfo.from_document(doc), [at(doc, 2, "demo.safe")])

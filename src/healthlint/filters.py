@@ -94,12 +94,21 @@ def _span(doc: Document, d: Directive) -> DirectiveSpan:
 Filter = Callable[[DocInfo, list[Finding]], list[Finding]]
 
 
+def rule_matches(selector: str, rule_id: str) -> bool:
+    """A suppression's rule selector: an id, a prefix of ids, or a glob with `*`."""
+    if "*" in selector:
+        from fnmatch import fnmatchcase
+
+        return fnmatchcase(rule_id, selector)
+    return rule_id.startswith(selector)
+
+
 def _covers(selectors: Sequence[str], rule_id: str) -> int | None:
     """Index of the first selector matching `rule_id` (-1 for "every rule"), or None."""
     if not selectors:
         return -1
     for j, sel in enumerate(selectors):
-        if rule_id.startswith(sel):
+        if rule_matches(sel, rule_id):
             return j
     return None
 
@@ -165,7 +174,7 @@ def _unused(
         for j, sel in enumerate(d.rules):
             if (i, j) in used:
                 continue
-            matching = [r for r in known if r.startswith(sel)]
+            matching = [r for r in known if rule_matches(sel, r)]
             if not matching:
                 yield _meta(info, span, f"{sel!r} matches no rule")
             elif is_on is None or any(is_on(r, info.path) for r in matching):
