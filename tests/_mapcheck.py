@@ -21,7 +21,8 @@ def assert_exact_map(doc: Document) -> None:
                 continue
             assert ch.isspace() or src == "&" or (ch, src) == ("\ufffd", "\x00"), (
                 f"{block.scope} block char {i} {ch!r} maps to {src!r} at {o}: "
-                f"{block.text[max(0, i - 15) : i + 15]!r} vs {doc.source[max(0, o - 15) : o + 15]!r}"
+                f"{block.text[max(0, i - 15) : i + 15]!r} vs "
+                f"{doc.source[max(0, o - 15) : o + 15]!r}"
             )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import glob
 import os
+import random
 
 import pytest
 from _mapcheck import assert_exact_map, blocks_with, expected, located
@@ -64,7 +65,9 @@ def test_blocks_and_markup_removed():
     para = doc.blocks[1].text
     assert "**" not in para and "](" not in para and "https" not in para
     assert para.startswith("Our brace has no side effects for most wearers.\nSee the trial before")
-    assert doc.blocks[1].links == (Link("https://example.org/t", para.index("the trial"), para.index("the trial") + 9),)
+    assert doc.blocks[1].links == (
+        Link("https://example.org/t", para.index("the trial"), para.index("the trial") + 9),
+    )
     assert "\u00a0" in doc.blocks[2].text  # kept, and mapped to itself
 
 
@@ -131,7 +134,14 @@ def test_table_cells_share_a_group_per_row():
     )
     doc = read(raw)
     cells = [(b.text, b.group) for b in doc.blocks]
-    assert [c[0] for c in cells] == ["Treatment", "Claim", "Laser", "guaranteed results", "Brace", "90% of users"]
+    assert [c[0] for c in cells] == [
+        "Treatment",
+        "Claim",
+        "Laser",
+        "guaranteed results",
+        "Brace",
+        "90% of users",
+    ]
     assert all(b.scope == "table_cell" for b in doc.blocks)
     groups = [c[1] for c in cells]
     assert groups[0] == groups[1] != groups[2] == groups[3] != groups[4] == groups[5]
@@ -141,10 +151,19 @@ def test_table_cells_share_a_group_per_row():
 
 
 def test_blockquote_prefixes_and_lazy_lines():
-    raw = "> Quoted words that\n> say it is risk-free\nand a lazy line with no downtime.\n>\n> > Inner quote cures all.\n"
+    raw = (
+        "> Quoted words that\n"
+        "> say it is risk-free\n"
+        "and a lazy line with no downtime.\n"
+        ">\n"
+        "> > Inner quote cures all.\n"
+    )
     doc = read(raw)
     assert [b.scope for b in doc.blocks] == ["blockquote", "blockquote"]
-    assert doc.blocks[0].text == "Quoted words that\nsay it is risk-free\nand a lazy line with no downtime."
+    assert (
+        doc.blocks[0].text
+        == "Quoted words that\nsay it is risk-free\nand a lazy line with no downtime."
+    )
     for phrase in ("risk-free", "no downtime", "cures all"):
         assert located(doc, phrase) == expected(raw, phrase)
 
@@ -190,7 +209,7 @@ def test_html_comments_and_tags():
     raw = (
         "<!-- a note that says guaranteed cure -->\n"
         "\n"
-        "<div class=\"box\">\n"
+        '<div class="box">\n'
         "Boxed text is <b>perfectly safe</b>.\n"
         "<script>var claim = 'cures everything';</script>\n"
         "</div>\n"
@@ -235,9 +254,9 @@ def test_entities_and_escapes():
 def test_links_autolinks_bare_urls_and_images():
     raw = (
         "Read [the review][cochrane] or <https://example.org/a%20b> or "
-        "https://example.com/page, then see [x](</a b> \"Title (x)\") done.\n"
+        'https://example.com/page, then see [x](</a b> "Title (x)") done.\n'
         "\n"
-        "![A brace that cures *all* pain](brace.png \"photo\") Caption follows.\n"
+        '![A brace that cures *all* pain](brace.png "photo") Caption follows.\n'
         "\n"
         "[cochrane]: https://cochrane.example/r1\n"
     )
@@ -304,6 +323,15 @@ def test_front_matter_not_a_mapping():
     assert "not a mapping" in doc.notices[0]
 
 
+def test_prose_between_rules_is_not_front_matter():
+    doc = read("---\nA short intro that says it is risk-free.\n---\n\nBody.\n")
+    assert doc.metadata == {} and doc.notices == ()
+    assert [(b.scope, b.text) for b in doc.blocks] == [
+        ("heading", "A short intro that says it is risk-free."),
+        ("paragraph", "Body."),
+    ]
+
+
 def test_unclosed_front_matter_is_markdown():
     doc = read("---\nJust a rule above this paragraph.\n")
     assert doc.metadata == {}
@@ -311,7 +339,16 @@ def test_unclosed_front_matter_is_markdown():
 
 
 def test_empty_and_odd_inputs_do_not_crash():
-    for raw in ("", "\n\n", "---\n---\n", "```\nunclosed fence", "<div>", "a\x00b\n", "x\ry\rz", "\t- tab\n"):
+    for raw in (
+        "",
+        "\n\n",
+        "---\n---\n",
+        "```\nunclosed fence",
+        "<div>",
+        "a\x00b\n",
+        "x\ry\rz",
+        "\t- tab\n",
+    ):
         doc = read(raw)
         assert doc.format == "markdown"
 
@@ -419,3 +456,69 @@ def test_markdown_built_from_seeds(path, newline):
         s, e = block.source_span(i, i + len(phrase))
         assert raw[s:e] == phrase
     assert len(SEEDS) == 5
+
+
+# Fragments of Markdown syntax; random strings of them stress the inline scan.
+SOUP = [
+    "*",
+    "**",
+    "_",
+    "`",
+    "``",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "&amp;",
+    "&#x1F600;",
+    "&nbsp;",
+    "\\*",
+    "\\",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "  \n",
+    "> ",
+    "- ",
+    "1. ",
+    "# ",
+    "|",
+    "|---|",
+    "![",
+    "](u)",
+    "<!-- c -->",
+    "<b>",
+    "</b>",
+    "<br>",
+    "http://x.y/z",
+    "word",
+    " ",
+    "\t",
+    "😀",
+    "\u00a0",
+    "---\n",
+    "```\n",
+    "    ",
+    "<div>",
+    "</div>",
+    "&",
+    '"t"',
+    "<http://a>",
+    "[r]: /u\n",
+    "[r]",
+    "\\|",
+    "<!--",
+    "-->",
+    "e.g.",
+    "healthlint-disable x",
+]
+
+
+def test_markup_soup_maps_exactly():
+    rng = random.Random(20240601)
+    for _ in range(400):
+        raw = "".join(rng.choice(SOUP) for _ in range(rng.randint(1, 40)))
+        doc = read(raw)  # asserts the exact map
+        assert not any("could not be placed" in n for n in doc.notices), raw

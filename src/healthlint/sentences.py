@@ -38,7 +38,9 @@ ABBREVIATIONS = frozenset(
     a.m p.m U.S U.K U.N E.U Ph.D M.D B.Sc M.Sc D.O R.N Ph.D.s""".split()
 )
 #: abbreviations that are only abbreviations before a number ("No. 5", "Fig. 2", "p. 14")
-NUMBER_ABBREVIATIONS = frozenset("No Nos no Fig Figs fig Vol vol p pp Eq Ref Tab Ch Sec Art".split())
+NUMBER_ABBREVIATIONS = frozenset(
+    "No Nos no Fig Figs fig Vol vol p pp Eq Ref Tab Ch Sec Art".split()
+)
 
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]\Z")  # U.S, e.g, Ph.D without the last dot
 _OPENERS = "([{\"'“‘«"

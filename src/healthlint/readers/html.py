@@ -87,6 +87,25 @@ def add_verbatim(builder: BlockBuilder, s: str, at: int) -> None:
         start = k + 1
 
 
+def add_decoded(builder: BlockBuilder, raw: str, decoded: str, at: int) -> None:
+    """Add the decoding of the reference `raw` found at `at`.
+
+    The decoded characters are synthetic and map to the "&"; a tail the decoding kept
+    as written (a legacy entity without ";", as in "&notit;" -> "¬it;") maps to itself.
+    """
+    keep = 0
+    while (
+        keep < len(raw) - 1
+        and keep < len(decoded)
+        and raw[len(raw) - 1 - keep] == decoded[len(decoded) - 1 - keep]
+    ):
+        keep += 1
+    for ch in decoded[: len(decoded) - keep]:
+        builder.add_synthetic(ch, at)
+    if keep:
+        builder.add(raw[len(raw) - keep :], at + len(raw) - keep)
+
+
 def add_with_entities(builder: BlockBuilder, s: str, at: int) -> None:
     """Copy raw attribute or text `s` at offset `at`, decoding character references."""
     pos = 0
@@ -95,8 +114,7 @@ def add_with_entities(builder: BlockBuilder, s: str, at: int) -> None:
         if decoded == m.group():
             continue
         add_verbatim(builder, s[pos : m.start()], at + pos)
-        for ch in decoded:
-            builder.add_synthetic(ch, at + m.start())
+        add_decoded(builder, m.group(), decoded, at + m.start())
         pos = m.end()
     add_verbatim(builder, s[pos:], at + pos)
 
@@ -272,9 +290,8 @@ class Extractor(HTMLParser):
         decoded = unescape(raw)
         if decoded == raw:  # not an entity a browser knows: shown as written
             self.builder.add(raw, at)
-            return
-        for ch in decoded:
-            self.builder.add_synthetic(ch, at)
+        else:
+            add_decoded(self.builder, raw, decoded, at)
 
     def handle_charref(self, name: str) -> None:
         if self.skip:

@@ -66,6 +66,7 @@ _INLINE_TAIL = re.compile(
     \s*\)""",
     re.VERBOSE | re.DOTALL,
 )
+_LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
 _BR = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
@@ -118,8 +119,11 @@ def _front_matter(
     else:
         if isinstance(loaded, dict):
             meta = loaded
-        elif loaded is not None:
+        elif isinstance(loaded, list):
             notices.append("line 1: front matter is not a mapping of keys to values; ignored")
+        elif loaded is not None:
+            # Plain prose between two rules ("---"), not metadata: leave it to Markdown.
+            return {}, 0, None
     builder = BlockBuilder()
     _add_lines(builder, text, m.end(), close.start())
     return meta, end, builder.build("front_matter")
@@ -258,7 +262,10 @@ class _Reader:
                     continue
                 p = norm.find(s, cur, hi)
                 if p < 0:
-                    self.unmapped.append(cur)
+                    if "|" in s:  # a table cell's "\|" reaches us as "|"
+                        cur = self.cell_text(s, b, cur, hi)
+                    else:
+                        self.unmapped.append(cur)
                     continue
                 if not links and ("://" in s or "www." in s):
                     for m in _BARE_URL.finditer(s):
@@ -323,6 +330,22 @@ class _Reader:
             # em/strong open/close: their markers are skipped by the next search
         return cur
 
+    def cell_text(self, s: str, b: BlockBuilder, cur: int, hi: int) -> int:
+        parts = s.split("|")
+        m = re.compile(r"\\?\|".join(map(re.escape, parts))).search(self.norm, cur, hi)
+        if not m:
+            self.unmapped.append(cur)
+            return cur
+        pos = m.start()
+        for k, part in enumerate(parts):
+            if k:
+                pos += self.norm[pos] == "\\"
+                b.add("|", self.orig(pos))
+                pos += 1
+            b.add(part, self.orig(pos))
+            pos += len(part)
+        return pos
+
     def html_inline(self, s: str, b: BlockBuilder, cur: int, hi: int) -> int:
         norm = self.norm
         p = norm.find(s, cur, hi)
@@ -381,8 +404,9 @@ def _skip_link_tail(norm: str, cur: int, hi: int) -> int:
         m = _INLINE_TAIL.match(norm, q, hi)
         return m.end() if m else q
     if q < hi and norm[q] == "[":
-        r = norm.find("]", q, hi)
-        return r + 1 if r >= 0 else q
+        # a full or collapsed reference; "[r][[r]" is a shortcut followed by text
+        m = _LABEL.match(norm, q, hi)
+        return m.end() if m else q
     return q
 
 

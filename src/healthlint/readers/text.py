@@ -160,7 +160,7 @@ class _Reader:
         if current:
             chunks.append(current)
         has_blank = len(chunks) > 1
-        following = [c[0][3] for c in chunks[1:]] + [None]
+        following = [c[0][3] for c in chunks[1:]] + [None] if chunks else []
         for chunk, after in zip(chunks, following, strict=True):
             self.chunk(chunk, has_blank and _wrapped(chunk), after)
         self.emit()
