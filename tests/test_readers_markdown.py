@@ -198,6 +198,13 @@ def test_code_never_reaches_prose():
     assert located(doc, "cure-all") == expected(raw, "cure-all")
 
 
+def test_inline_html_code_is_hidden():
+    raw = "Use <code>no side effects</code>here and <kbd>Ctrl</kbd> then <b>bold</b> text.\n"
+    doc = read(raw)
+    assert texts(doc) == ["Use here and  then bold text."]
+    assert located(doc, "bold") == expected(raw, "bold")
+
+
 def test_code_span_between_words_keeps_them_apart():
     doc = read("take`x`daily\n")
     assert texts(doc) == ["take daily"]
@@ -232,6 +239,17 @@ def test_html_block_inside_blockquote():
     assert [b.scope for b in doc.blocks] == ["blockquote"]
     assert doc.blocks[0].text.split() == ["Quoted", "html", "is", "harmless"]
     assert located(doc, "harmless") == expected(raw, "harmless")
+
+
+def test_html_block_in_list_item():
+    raw = "- <div>Listed html is safe\n  <p>more</p>\n\n1. <div>Numbered</div>\n"
+    doc = read(raw)
+    assert [(b.scope, b.level, b.text) for b in doc.blocks] == [
+        ("list_item", 1, "Listed html is safe"),
+        ("list_item", 1, "more"),
+        ("list_item", 1, "Numbered"),
+    ]
+    assert located(doc, "more") == expected(raw, "more")
 
 
 def test_entities_and_escapes():

@@ -68,6 +68,11 @@ _INLINE_TAIL = re.compile(
 )
 _LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
+# Inline HTML whose content is not prose, as in the HTML reader.
+_HIDDEN_OPEN = re.compile(
+    r"<(code|kbd|samp|script|style|pre|svg|math|template|noscript|textarea)\b[^>]*(?<!/)>\Z",
+    re.IGNORECASE,
+)
 _BR = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
 
@@ -217,6 +222,12 @@ class _Reader:
         quotes = containers.count("bq")
         if quotes:
             region = _mask_quote_markers(region, quotes)
+        if containers:
+            # blank a list marker ("- ", "1. ") before the HTML on the first line
+            head = tok.content.lstrip().split("\n", 1)[0]
+            k = region.find(head, 0, len(head) + region.find("\n") + 1) if head else -1
+            if k > 0:
+                region = " " * k + region[k:]
         scope, level = self.container_scope(containers, lists)
         ex = Extractor(region, start, self.lines, self.next_group, scope, level)
         ex.run()
@@ -250,6 +261,8 @@ class _Reader:
         norm = self.norm
         orig = self.orig
         links: list[tuple[str, int]] = []
+        visible = b  # while inline HTML <code> & co. are open, `b` is a throwaway builder
+        hidden = ""
         i = 0
         n = len(children)
         while i < n:
@@ -293,10 +306,19 @@ class _Reader:
                 cur = p + len(m)
             elif t == "code_inline":
                 p, cur = _code_span(norm, c.markup, cur, hi)
-                if p >= 0 and b.parts and not b.parts[-1][-1:].isspace():
-                    b.add_synthetic(" ", orig(p))
+                if p >= 0:
+                    _placeholder(b, orig(p))
             elif t == "html_inline":
-                cur = self.html_inline(c.content, b, cur, hi)
+                s = c.content
+                p, cur = self.html_inline(s, b, cur, hi)
+                if hidden:
+                    if _closes(s, hidden):
+                        b, hidden = visible, ""
+                else:
+                    m = _HIDDEN_OPEN.match(s)
+                    if m and p >= 0:
+                        _placeholder(b, orig(p))
+                        b, hidden = BlockBuilder(), m.group(1).lower()
             elif t == "link_open":
                 href = str(c.attrs.get("href", ""))
                 if c.markup == "autolink":
@@ -346,7 +368,8 @@ class _Reader:
             pos += len(part)
         return pos
 
-    def html_inline(self, s: str, b: BlockBuilder, cur: int, hi: int) -> int:
+    def html_inline(self, s: str, b: BlockBuilder, cur: int, hi: int) -> tuple[int, int]:
+        """(offset of the tag or -1, cursor after it); records directives and <br>."""
         norm = self.norm
         p = norm.find(s, cur, hi)
         if p >= 0:
@@ -359,7 +382,7 @@ class _Reader:
             p = norm.find(first, cur, hi)
             if p < 0:
                 self.unmapped.append(cur)
-                return cur
+                return -1, cur
             q = norm.find(last, p + len(first), hi) if last else -1
             end = q + len(last) if q >= 0 else p + len(first)
         if s.startswith("<!--"):
@@ -369,11 +392,21 @@ class _Reader:
             add_comment(body, line, column, self.directives, self.notices)
         elif _BR.match(s):
             b.add_synthetic("\n", self.orig(p))
-        return end
+        return p, end
 
 
 def _identity(o: int) -> int:
     return o
+
+
+def _placeholder(b: BlockBuilder, at: int) -> None:
+    """Stand in for dropped code with one space, unless the prose already ends in one."""
+    if b.parts and not b.parts[-1][-1:].isspace():
+        b.add_synthetic(" ", at)
+
+
+def _closes(tag: str, name: str) -> bool:
+    return tag[:2] == "</" and tag[2:].rstrip(" \t\n>").lower() == name
 
 
 def _code_span(norm: str, ticks: str, cur: int, hi: int) -> tuple[int, int]:
