@@ -354,3 +354,49 @@ def test_python_dash_m(project):
     assert proc.returncode == 1
     assert "[demo.total-safety]" in proc.stdout
     assert run_module(["--version"], cwd=project).stdout.strip() == f"healthlint {__version__}"
+
+
+def test_inline_suppressions_end_to_end(project, capsys):
+    write(
+        project / "a.md",
+        "# Knee care\n\n"
+        "<!-- healthlint-disable-next-line demo.total-safety -- quoting the label -->\n"
+        f"{SAFE}\n\n"
+        "<!-- healthlint-disable-next-line demo.miracle -->\n"
+        "Plain sentence.\n\n"
+        f"{MIRACLE}\n\n"
+        "<!-- healthlint-disable demo -->\n"
+        f"{SAFE} {BOOK}\n"
+        "<!-- healthlint-enable demo -->\n\n"
+        "<!-- healthlint-disabel demo -->\n",
+    )
+    code, out, _ = lint(capsys, "a.md", "--format", "json")
+    data = json.loads(out)
+    assert [(f["line"], f["column"], f["rule"], f["severity"]) for f in data["findings"]] == [
+        (6, 1, "healthlint.unused-suppression", "info"),
+        (9, 9, "demo.miracle", "error"),
+    ]
+    unused = data["findings"][0]
+    assert unused["category"] == "meta"
+    assert unused["text"] == "<!-- healthlint-disable-next-line demo.miracle -->"
+    assert unused["message"] == "unused suppression: no 'demo.miracle' finding here to suppress"
+    assert [e["path"] for e in data["errors"]] == ["a.md"]  # the misspelt directive
+    assert "healthlint-disabel" in data["errors"][0]["message"]
+    assert code == 1
+    # the report is a rule like any other
+    code, out, _ = lint(capsys, "a.md", "--format", "json", "--ignore", "healthlint")
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["demo.miracle"]
+
+
+def test_suppressions_in_plain_text_and_html(project, capsys):
+    write(project / "a.txt", f"<!-- healthlint-disable-next-line demo -->\n{SAFE}\n")
+    write(project / "b.html", f"<p>{SAFE}</p>\n<!-- healthlint-disable -->\n<p>{MIRACLE}</p>\n")
+    code, out, _ = lint(capsys, ".", "--format", "json")
+    found = [(f["path"], f["line"], f["rule"]) for f in json.loads(out)["findings"]]
+    assert found == [("b.html", 1, "demo.total-safety")]
+
+
+def test_markdown_code_is_not_linted(project, capsys):
+    write(project / "a.md", f"# Notes\n\n```\n{SAFE}\n```\n\nThe phrase `{MIRACLE}` is quoted.\n")
+    code, out, _ = lint(capsys, "a.md")
+    assert (code, out) == (0, "No problems found in 1 file\n")
