@@ -293,6 +293,9 @@ def test_rules_listing(project, capsys):
         "pass": ["A treatment for knee pain."],
     }
     assert data["demo.game-changer"]["enabled"] is False
+    assert data["demo.book-now"]["options"] == {
+        "patterns": ["book (?:your|a) (?:consultation|appointment) (?:today|now)"]
+    }
 
 
 def test_explain(project, capsys):

@@ -306,6 +306,7 @@ def rule_dict(r: Rule) -> dict:
         "scope": list(r.scope),
         "suggestion": r.suggestion,
         "examples": {"flag": list(r.examples_flag), "pass": list(r.examples_pass)},
+        "options": dict(r.options),
         "path": r.path,
         "line": r.line,
     }
