@@ -90,6 +90,13 @@ def test_output_file(project, capsys):
     assert json.loads((project / "report.json").read_text())["summary"]["findings"] == 1
 
 
+def test_unwritable_output_is_a_usage_error(project, capsys):
+    write(project / "a.txt", SAFE)
+    code, _, err = lint(capsys, "a.txt", "--output", "no/such/folder/report.txt")
+    assert code == 2
+    assert err.startswith("healthlint: error: cannot write no/such/folder/report.txt:")
+
+
 def test_output_over_a_linted_file_is_refused(project, capsys):
     write(project / "a.txt", SAFE)
     code, _, err = lint(capsys, "a.txt", "--output", "a.txt")
@@ -168,7 +175,7 @@ def test_unknown_selector_is_a_warning(project, capsys):
     write(project / "a.txt", SAFE)
     code, _, err = lint(capsys, "a.txt", "--ignore", "demo.total-saftey")
     assert code == 1
-    assert "ignore entry 'demo.total-saftey' matches no loaded rule" in err
+    assert "command line: ignore entry 'demo.total-saftey' matches no loaded rule" in err
     assert "(did you mean 'demo.total-safety'?)" in err
 
 

@@ -190,14 +190,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     config = _config(args, paths)
     cli_select = _split(args.select)
+    cli_ignore = _split(args.ignore) or ()
     config = config.with_overrides(
-        select=cli_select,
-        ignore=config.ignore + (_split(args.ignore) or ()),
-        fail_on=args.fail_on,
+        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=args.fail_on
     )
     rules = _load_rules(_pack_paths(config, _split(args.packs)))
     selection = Selection(config, [*rules, *META_RULES])
-    _warn_about_config(config, selection, cli_select)
+    _warn_about_config(config, selection, cli_select, cli_ignore)
     meta = {r.id for r in META_RULES}
     checks = build_checks([r for r in selection.active() if r.id not in meta])
 
@@ -208,7 +207,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     formatter = get_formatter(args.format)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+        try:
+            out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        with out:
             formatter(result, out, FormatOptions(color=args.color == "always", quiet=args.quiet))
     else:
         stream = _stdout()
@@ -237,11 +240,12 @@ def _use_color(mode: str, stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def _warn_about_config(config: Config, selection, cli_select) -> None:
+def _warn_about_config(config: Config, selection, cli_select, cli_ignore) -> None:
     """Valid but probably wrong: selectors and options that name no loaded rule."""
     for key, sel in selection.unknown_selectors():
         top = key.split(".")[0].split("[")[0]
-        where = "command line" if key == "select" and cli_select else config.where(top)
+        from_cli = (key == "select" and cli_select) or (key == "ignore" and sel in cli_ignore)
+        where = "command line" if from_cli else config.where(top)
         _warn(f"{where}: {key} entry {sel!r} matches no loaded rule{_hint(sel, selection.rules)}")
     for rule_id in config.options:
         if rule_id not in selection.rules:
