@@ -208,7 +208,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     formatter = get_formatter(args.format)
     if args.output:
         try:
-            out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            out = open(args.output, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         with out:
