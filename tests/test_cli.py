@@ -215,6 +215,19 @@ def test_parallel_run_gives_the_same_output(project, capsys):
     assert "in 12 files" in serial[1]
 
 
+def test_run_result_lists_the_checked_files_in_order(project):
+    from healthlint.files import Selector, discover
+    from healthlint.runner import run
+
+    for name in ["b.txt", "a.txt", "sub/c.txt"]:
+        write(project / name, "Words.\n")
+    (project / "bin.txt").write_bytes(b"\x00\x01")
+    files = discover(["b.txt", "."], Selector(str(project)))
+    result = run(files, [], [])
+    assert result.paths == ("b.txt", "a.txt", "sub/c.txt")
+    assert result.files == 3
+
+
 def test_default_jobs():
     assert default_jobs(PARALLEL_MIN_FILES - 1) == 1
     assert default_jobs(PARALLEL_MIN_FILES) == (os.cpu_count() or 1)

@@ -34,6 +34,7 @@ class RunResult(NamedTuple):
     rules: tuple[Rule, ...] = ()  # the rules that ran (for SARIF rule metadata)
     #: path -> {line number: line text} for lines with findings (text output)
     snippets: Mapping[str, Mapping[int, str]] = MappingProxyType({})
+    paths: tuple[str, ...] = ()  # the files read and checked, in discovery order
 
     def source_line(self, path: str, line: int) -> str | None:
         """The text of a line of a linted file, without its line end."""
@@ -200,4 +201,5 @@ def run(
         problems=tuple(sorted(problems, key=lambda p: p.path)),
         rules=tuple(c.rule for c in checks) + META_RULES,
         snippets=snippets,
+        paths=tuple(infos),
     )
