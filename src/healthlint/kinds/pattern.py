@@ -24,24 +24,32 @@ from typing import ClassVar
 import regex
 
 from healthlint.kinds import Kind
-from healthlint.model import Block, Document, Finding
+from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
 
 _HANDLING = {"enum": ["suppress", "downgrade", "ignore"]}
 
-# NegEx trigger lists (Chapman et al. 2001), extended for health marketing copy:
-# reported claims ("marketed as", "beware of") negate like "not" does.
-_PRE_NEGATION = (
+# NegEx trigger lists (Chapman et al. 2001), extended for health marketing copy.
+# Weak triggers are the plain negators; they govern a few words and stop at a new
+# clause. Strong triggers deny or distance the whole statement that follows ("no
+# evidence that", "some clinics claim") and reach further. Reported claims ("marketed
+# as", "beware of") negate like "not" does: the writer does not assert them.
+_WEAK_NEGATION = (
     r"no|not|never|cannot|can\s*not|can't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
-    r"won't|wouldn't|shouldn't|nor|neither|no\s+evidence|no\s+proof|lack\s+of\s+evidence|"
-    r"fails?\s+to|failed\s+to|unlikely\s+to|there\s+is\s+no|there\s+are\s+no|nothing|"
-    r"rarely|none\s+of|no\s+one|nobody|beware\s+of|wary\s+of|be\s+skeptical\s+of|"
-    r"claims?\s+(?:to|that|of)|claimed|marketed\s+as|advertised\s+as|touted\s+as|"
-    r"so-called|myth|promises?\s+(?:to|of)|avoid|question\s+whether|doubt"
+    r"won't|wouldn't|shouldn't|nor|neither|there\s+is\s+no|there\s+are\s+no|nothing|"
+    r"rarely|none\s+of|no\s+one|nobody|avoid"
+)
+_STRONG_NEGATION = (
+    r"no\s+(?:good\s+|strong\s+|scientific\s+|clinical\s+|reliable\s+)?(?:evidence|proof)|"
+    r"lack\s+of\s+evidence|little\s+evidence|fails?\s+to|failed\s+to|unlikely\s+to|"
+    r"beware\s+of|wary\s+of|be\s+skeptical\s+of|skeptical|sceptical|"
+    r"claim(?:s|ed|ing)?|marketed\s+as|advertised\s+as|touted\s+as|so-called|myths?|"
+    r"promises?\s+(?:to|of)|question\s+whether|doubts?|false(?:ly)?|misleading|untrue"
 )
 _PSEUDO_NEGATION = (
-    r"not\s+only|not\s+just|no\s+doubt|without\s+a\s+doubt|no\s+wonder|nothing\s+but|"
-    r"not\s+necessarily|not\s+to\s+mention|if\s+not|no\s+longer|no\s+need\s+to\s+worry"
+    r"not\s+only|not\s+just|no\s+doubt|without\s+a\s+doubt|beyond\s+(?:any\s+)?doubt|"
+    r"no\s+wonder|nothing\s+but|not\s+necessarily|not\s+to\s+mention|if\s+not|no\s+longer|"
+    r"no\s+need\s+to\s+worry|no\s+matter"
 )
 _POST_NEGATION = (
     r"is\s+a\s+myth|are\s+a\s+myth|is\s+false|is\s+untrue|is\s+not\s+true|isn't\s+true|"
@@ -49,7 +57,31 @@ _POST_NEGATION = (
     r"have\s+not\s+been\s+(?:shown|proven)|is\s+misleading|are\s+misleading|"
     r"is\s+exaggerated|are\s+exaggerated|is\s+not\s+supported|are\s+not\s+supported"
 )
+# A sentence opened by a verdict label ("Myth: ...") is the writer's denial of it.
+_VERDICT_LABEL = r"(?:myth|false|fiction|misconception|fake|wrong)\s*(?:#\s*\d+\s*)?[:—–]"
 _TERMINATOR = r"\b(?:but|however|although|though|yet|except|whereas|while|still)\b|[;:—–]| - "
+# A comma + conjunction that opens a new clause ends a weak negation or a hedge: in
+# "it is not invasive, and it is completely safe" the "not" says nothing of "safe".
+# A bare list (", effective, or risk-free") stays in scope: "no treatment is
+# completely safe, effective, or risk-free" is one denial.
+_CLAUSE_BREAK = (
+    r",\s*(?:and|or|but|plus|so)\s+(?:it|it's|this|that|these|they|you|we|patients?|people|"
+    r"there|is|are|has|have|was|were|will|can|no|never|zero|without)\b"
+)
+# A claim that carries its own negation ("no downtime") in a list of parallel negatives
+# ("no anesthesia, no injections, and no downtime") is not governed by the earlier ones.
+_LIST_BREAK = r"[,;&+/]|\b(?:and|or|plus|nor)\b"
+# The list a match ends, to be skipped when counting a trigger's window: ", effective, or ".
+_LIST_TAIL = (
+    r"(?:(?:,\s*|\s+(?:and|or|nor)\s+)[\w'’-]+(?:\s+[\w'’-]+)?)*"
+    r",?\s*(?:\b(?:and|or|nor)\s*)?$"
+)
+# A verb just before "not" makes it negate a predicate, with any list that follows.
+_AUX_BEFORE = (
+    r"\b(?:is|are|was|were|be|been|am|do|does|did|will|would|can|could|should|may|might|"
+    r"must|has|have|had)\s+$"
+)
+_INNER_NEGATION = r"\b(?:no|not|never|zero|without|none|nothing|nor|neither)\b|n't\b"
 _HEDGE_BEFORE = (
     r"may|might|could|possibly|potentially|likely|probably|appears?\s+to|seems?\s+to|"
     r"suggests?|indicates?|preliminary|generally|usually|typically|often|tends?\s+to|"
@@ -59,13 +91,27 @@ _HEDGE_BEFORE = (
 _HEDGE_AFTER = r"for\s+(?:most|many|some)\b|in\s+(?:most|many|some)\s+(?:people|cases|patients)"
 
 _FLAGS = regex.IGNORECASE | regex.V0
-_PRE_NEG_RE = regex.compile(rf"\b(?:{_PRE_NEGATION})\b", _FLAGS)
+_WEAK_NEG_RE = regex.compile(rf"\b(?:{_WEAK_NEGATION})\b", _FLAGS)
+_STRONG_NEG_RE = regex.compile(rf"\b(?:{_STRONG_NEGATION})\b", _FLAGS)
 _PSEUDO_RE = regex.compile(rf"\b(?:{_PSEUDO_NEGATION})\b", _FLAGS)
 _POST_NEG_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{_POST_NEGATION})\b", _FLAGS)
+_VERDICT_RE = regex.compile(rf"^\W*{_VERDICT_LABEL}", _FLAGS)
 _TERMINATOR_RE = regex.compile(_TERMINATOR, _FLAGS)
+_CLAUSE_BREAK_RE = regex.compile(_CLAUSE_BREAK, _FLAGS)
+_LIST_BREAK_RE = regex.compile(_LIST_BREAK, _FLAGS)
+_INNER_NEG_RE = regex.compile(_INNER_NEGATION, _FLAGS)
+_LIST_TAIL_RE = regex.compile(_LIST_TAIL, _FLAGS)
+_AUX_BEFORE_RE = regex.compile(_AUX_BEFORE, _FLAGS)
 _HEDGE_BEFORE_RE = regex.compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
 _HEDGE_AFTER_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
 _WORD_RE = regex.compile(r"\w+(?:['’]\w+)?")
+
+#: words after a strong trigger that it still governs (weak ones: `negation_window`)
+STRONG_WINDOW = 12
+#: words after a hedge cue that it still qualifies
+HEDGE_WINDOW = 8
+#: how cells of one table row are joined for `table_rows` rules
+ROW_SEPARATOR = " | "
 
 _DASHES = "-‐‑–"
 
@@ -92,12 +138,25 @@ def phrase_to_regex(phrase: str) -> str:
     return f"{start}{body}{end}"
 
 
-def required_literals(pattern: str, ignore_case: bool = True) -> list[str] | None:
-    """Literal strings one of which every match of `pattern` must contain, or None.
+# Syntax the `regex` module reads differently from the stdlib parser used below (which
+# would take it for literal text): POSIX classes "[[:alpha:]]" and fuzzy constraints
+# "(?:word){e<=1}". A pattern using them gets no prefilter.
+_REGEX_ONLY_SYNTAX = re.compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
+
+
+def required_literals(pattern: str) -> list[str] | None:
+    """Lower-cased literal strings one of which every match of `pattern` must contain
+    (looked up in the lower-cased text), or None.
 
     Used as a prefilter; None means the pattern could not be analysed (or has no
-    literal of 3+ characters) and must always run.
+    literal of 3+ characters) and must always run. Literals with non-ASCII letters give
+    None: the regex engine's case folding and str.lower() disagree on some of them
+    (final sigma, micro sign). For ASCII literals they disagree on two letters only: the
+    archaic long s (U+017F), which case-insensitive matching takes for "s", and the
+    Turkish dotted capital I (U+0130), taken for "i"; words spelt with them are missed.
     """
+    if _REGEX_ONLY_SYNTAX.search(pattern):
+        return None
     try:
         from re import _parser as sre_parse  # type: ignore[attr-defined]
     except ImportError:  # Python < 3.11
@@ -107,9 +166,9 @@ def required_literals(pattern: str, ignore_case: bool = True) -> list[str] | Non
     except (re.error, OverflowError, RecursionError, ValueError):
         return None
     found = _seq_literals(list(parsed))
-    if not found or min(len(s) for s in found) < 3:
+    if not found or min(len(s) for s in found) < 3 or not all(s.isascii() for s in found):
         return None
-    return sorted({s.lower() if ignore_case else s for s in found})
+    return sorted({s.lower() for s in found})
 
 
 def _seq_literals(items: list) -> list[str] | None:
@@ -164,12 +223,20 @@ class PatternKind(Kind):
                        "description": "Regexes; a match that overlaps one is not reported."},
         "case_sensitive": {"type": "boolean"},
         "negation": {"type": "boolean", "description": "Apply the NegEx guard (default true)."},
-        "negation_window": {"type": "integer", "minimum": 0, "maximum": 20},
-        "hedge": {**_HANDLING, "description": "What a hedge before the match does (default downgrade)."},
-        "question": {**_HANDLING, "description": "What a question sentence does (default downgrade)."},
-        "limit": {"type": "integer", "minimum": 1, "description": "At most this many findings per file."},
+        "negation_window": {"type": "integer", "minimum": 0, "maximum": 20,
+                            "description": "Words a plain negator (no, not, never) governs "
+                                           "(default 5)."},
+        "hedge": {**_HANDLING,
+                  "description": "What a hedge before the match does (default downgrade)."},
+        "question": {**_HANDLING,
+                     "description": "What a question sentence does (default downgrade)."},
+        "limit": {"type": "integer", "minimum": 1,
+                  "description": "At most this many findings per file."},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1},
                      "description": "Prefilter words; default: derived from the patterns."},
+        "table_rows": {"type": "boolean",
+                       "description": "Also match each table row as its cells joined by ' | ' "
+                                      "(for readers that split rows into cells)."},
     }
     message_fields = ("match",)
 
@@ -190,24 +257,33 @@ class PatternKind(Kind):
             try:
                 regex.compile(pat, flags)
             except regex.error as exc:
-                raise RuleOptionError("patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}") from None
+                raise RuleOptionError(
+                    "patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}"
+                ) from None
             sources.append(pat)
         self.regex = regex.compile("|".join(f"(?:{s})" for s in sources), flags)
+        self._caseless: regex.Pattern | None = None
+        self.has_span = "span" in self.regex.groupindex
         self.exceptions = []
+        exc_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
         for i, pat in enumerate(opts.get("exceptions", ())):
             try:
-                self.exceptions.append(regex.compile(pat, flags | (0 if self.case_sensitive else regex.IGNORECASE)))
+                self.exceptions.append(regex.compile(pat, exc_flags))
             except regex.error as exc:
-                raise RuleOptionError("exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}") from None
+                raise RuleOptionError(
+                    "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
+                ) from None
         self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
         self.question = opts.get("question", "downgrade")
         self.limit = opts.get("limit")
+        self.table_rows = bool(opts.get("table_rows", False))
         self.scope = frozenset(rule.scope) if rule.scope else None
 
     def _keywords(self, given, phrases: list[str], patterns: list[str]) -> tuple[str, ...] | None:
+        """Lower-case words one of which any match contains; None: always run."""
         if given:
             return tuple(k.lower() for k in given)
         words: set[str] = set()
@@ -216,9 +292,11 @@ class PatternKind(Kind):
             longest = max(regex.findall(r"\w+", p.lower()) or [""], key=len)
             if len(longest) < 3:
                 return None
+            if not self.on_folded and not self.case_sensitive and not longest.isascii():
+                return None  # see required_literals: case folding and lower() disagree
             words.add(longest)
         for p in patterns:
-            lits = required_literals(p, not self.case_sensitive)
+            lits = required_literals(p)
             if lits is None:
                 return None
             words.update(lits)
@@ -232,19 +310,13 @@ class PatternKind(Kind):
             if not any(k in haystack for k in self.keywords):
                 return
         if self.on_folded and folded is not None:
-            matches = self.regex.finditer(folded)
+            text, pattern = folded, self.regex
         elif self.on_folded:  # lower() changed the text's length: match case-blind instead
-            matches = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE).finditer(prose.text)
+            text, pattern = prose.text, self._caseless_regex()
         else:
-            matches = self.regex.finditer(prose.text)
+            text, pattern = prose.text, self.regex
         emitted = 0
-        for m in matches:
-            start, end = m.span("span") if "span" in self.regex.groupindex and m.start("span") >= 0 else m.span()
-            index, offset = prose.locate(start)
-            block = prose.blocks[index]
-            stop = offset + (end - start)
-            if stop > len(block.text) or end == start:
-                continue  # ran across the gap between two blocks
+        for block, offset, stop in self._prose_matches(pattern, text, prose):
             if self.scope is not None and block.scope not in self.scope:
                 continue
             if block.scope == "front_matter" and self.scope is None:
@@ -256,8 +328,68 @@ class PatternKind(Kind):
             emitted += 1
             if self.limit and emitted >= self.limit:
                 return
+        if self.table_rows and (self.scope is None or "table_cell" in self.scope):
+            for row, ends in _table_rows(prose.blocks):
+                row_text = row.text.lower() if self.on_folded else row.text
+                if len(row_text) != len(row.text):
+                    row_text, pattern = row.text, self._caseless_regex()
+                for m in pattern.finditer(row_text):
+                    start, stop = self._span(m)
+                    if stop <= start or _within_one_cell(ends, start, stop):
+                        continue  # a match inside one cell was found with the prose
+                    severity = self._severity(row, start, stop)
+                    if severity is None:
+                        continue
+                    yield self.finding(doc, *row.source_span(start, stop), severity=severity)
+                    emitted += 1
+                    if self.limit and emitted >= self.limit:
+                        return
 
-    def _severity(self, block: Block, start: int, end: int):
+    def _caseless_regex(self) -> regex.Pattern:
+        if self._caseless is None:
+            self._caseless = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE)
+        return self._caseless
+
+    def _span(self, m: regex.Match) -> tuple[int, int]:
+        if self.has_span and m.start("span") >= 0:
+            return m.span("span")
+        return m.span()
+
+    def _prose_matches(
+        self, pattern: regex.Pattern, text: str, prose: Prose
+    ) -> Iterator[tuple[Block, int, int]]:
+        """(block, start, end) of each match, with offsets into block.text.
+
+        The prose joins blocks with a blank line, which a pattern's whitespace can
+        cross. A match that runs past the end of its block is not reported; the
+        search then resumes inside that block, bounded by its end, so a shorter match
+        in the same place or a later one in the block is not lost.
+        """
+        blocks, starts = prose.blocks, prose.starts
+        pos, size = 0, len(text)
+        while pos <= size:
+            m = pattern.search(text, pos)
+            if m is None:
+                return
+            index, offset = prose.locate(m.start())
+            block = blocks[index]
+            block_end = starts[index] + len(block.text)
+            if m.end() > block_end:
+                if m.start() >= block_end:  # began in the gap between blocks
+                    pos = m.start() + 1
+                    continue
+                m = pattern.search(text, m.start(), block_end)
+                if m is None:
+                    pos = starts[index + 1] if index + 1 < len(blocks) else size + 1
+                    continue
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+            start, end = self._span(m)
+            if end <= start:
+                continue
+            offset = start - starts[index]
+            yield block, offset, offset + (end - start)
+
+    def _severity(self, block: Block, start: int, end: int) -> Severity | None:
         """The severity for a match at block.text[start:end], or None to drop it."""
         text = block.text
         for exc in self.exceptions:
@@ -267,42 +399,83 @@ class PatternKind(Kind):
         s_start, s_end = _sentence_of(block, start)
         severity = self.rule.severity
         before = text[s_start:start]
-        cut = None
-        for cut in _TERMINATOR_RE.finditer(before):
+        last_cut = None
+        for last_cut in _TERMINATOR_RE.finditer(before):  # noqa: B007 - the last one
             pass
-        if cut is not None:
-            before = before[cut.end():]
+        if last_cut is not None:
+            before = before[last_cut.end():]
         after = text[end:s_end]
         first_cut = _TERMINATOR_RE.search(after)
         if first_cut:
             after = after[: first_cut.start()]
-        if self.negation and (self._negated_before(before) or _POST_NEG_RE.search(after)):
-            return None
+        if self.negation:
+            inner = _INNER_NEG_RE.search(text, start, end) is not None
+            if (
+                _VERDICT_RE.match(text, s_start)
+                or self._negated_before(before, inner)
+                or _POST_NEG_RE.search(after)
+            ):
+                return None
         if self.hedge != "ignore" and (_hedged_before(before) or _HEDGE_AFTER_RE.search(after)):
             if self.hedge == "suppress":
                 return None
             severity = severity.lowered()
-        if self.question != "ignore" and text[s_start:s_end].rstrip().endswith("?"):
+        if self.question != "ignore" and _is_question(text[s_start:s_end]):
             if self.question == "suppress":
                 return None
             severity = severity.lowered()
         return severity
 
-    def _negated_before(self, before: str) -> bool:
+    def _negated_before(self, before: str, inner: bool) -> bool:
+        """Whether a trigger in `before` (the sentence up to the match, cut at the last
+        terminator) negates the match. `inner`: the match carries its own negation."""
         pseudo = [m.span() for m in _PSEUDO_RE.finditer(before)]
-        for m in _PRE_NEG_RE.finditer(before):
-            if any(ps <= m.start() < pe for ps, pe in pseudo):
-                continue
-            if len(_WORD_RE.findall(before, m.end())) <= self.window:
+
+        def live(m: regex.Match) -> bool:
+            return not any(ps < m.end() and m.start() < pe for ps, pe in pseudo)
+
+        strong_window = max(self.window, STRONG_WINDOW)
+        for m in _STRONG_NEG_RE.finditer(before):
+            if live(m) and len(_WORD_RE.findall(before, m.end())) <= strong_window:
                 return True
+        # The window is counted up to the list the match ends: in "no treatment is
+        # completely safe, effective, or risk-free" the "no" reaches "risk-free".
+        reach = _LIST_TAIL_RE.search(before).start()
+        for m in _WEAK_NEG_RE.finditer(before):
+            words = len(_WORD_RE.findall(before, m.end(), max(reach, m.end())))
+            if not live(m) or words > self.window:
+                continue
+            if _CLAUSE_BREAK_RE.search(before, m.end()):
+                continue
+            item_end = _LIST_BREAK_RE.search(before, m.end())
+            if item_end and (inner or _negates_one_item(before, m, item_end.start())):
+                continue
+            return True
         return False
+
+
+def _negates_one_item(before: str, trigger: regex.Match, item_end: int) -> bool:
+    """Whether a weak trigger negates only a short list item before a separator: "no
+    needles, no drugs, and instant relief", "not invasive, fast and 100% safe". A "not"
+    after a verb ("is not safe, effective, or risk-free") negates the whole list."""
+    if len(_WORD_RE.findall(before, trigger.end(), item_end)) > 2:
+        return False
+    if trigger.group().lower() != "not":
+        return not trigger.group().lower().endswith(("n't", "not"))
+    return _AUX_BEFORE_RE.search(before, 0, trigger.start()) is None
 
 
 def _hedged_before(before: str) -> bool:
     for m in _HEDGE_BEFORE_RE.finditer(before):
-        if len(_WORD_RE.findall(before, m.end())) <= 8:
+        if len(_WORD_RE.findall(before, m.end())) <= HEDGE_WINDOW and not _CLAUSE_BREAK_RE.search(
+            before, m.end()
+        ):
             return True
     return False
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("\"'”’)]*_ ").endswith("?")
 
 
 def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
@@ -312,3 +485,54 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     if i < 0:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
+
+
+def _table_rows(blocks: tuple[Block, ...]) -> Iterator[tuple[Block, list[int]]]:
+    """Each run of table cells sharing a group, as one synthetic block whose text is
+    the cells joined by ROW_SEPARATOR and whose map points into the cells' sources,
+    with the offset where each cell ends in that text."""
+    i, n = 0, len(blocks)
+    while i < n:
+        first = blocks[i]
+        if first.scope != "table_cell" or first.group is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and blocks[j].scope == "table_cell" and blocks[j].group == first.group:
+            j += 1
+        if j - i > 1:
+            yield _join_cells(blocks[i:j])
+        i = j
+
+
+def _join_cells(cells: tuple[Block, ...]) -> tuple[Block, list[int]]:
+    parts: list[str] = []
+    seg_text: list[int] = []
+    seg_src: list[int] = []
+    ends: list[int] = []
+    length = 0
+    for k, cell in enumerate(cells):
+        if k:
+            # the separator stands for the last character of the previous cell
+            at = cells[k - 1].source_end - 1
+            seg_text.append(length)
+            seg_src.append(at)
+            parts.append(ROW_SEPARATOR)
+            length += len(ROW_SEPARATOR)
+            # one segment per separator character, all pointing at `at`
+            for extra in range(1, len(ROW_SEPARATOR)):
+                seg_text.append(length - len(ROW_SEPARATOR) + extra)
+                seg_src.append(at)
+        seg_text.extend(length + t for t in cell.seg_text)
+        seg_src.extend(cell.seg_src)
+        parts.append(cell.text)
+        length += len(cell.text)
+        ends.append(length)
+    row = Block("table_cell", "".join(parts), seg_text, seg_src, (), 0, cells[0].group)
+    return row, ends
+
+
+def _within_one_cell(ends: list[int], start: int, end: int) -> bool:
+    """Whether the row text span [start, end) lies inside one cell."""
+    k = bisect.bisect_right(ends, start)
+    return k < len(ends) and end <= ends[k]
