@@ -349,6 +349,12 @@ HEDGES = [
      "suppress", [("completely safe", "error")]),
     ("other-sentence", "It may help. It is completely safe.", "suppress",
      [("completely safe", "error")]),
+    ("helps", "It helps you never suffer again.", "suppress", []),
+    ("approximator", "There are virtually no side effects, and it is nearly 100% safe.",
+     "suppress", []),
+    ("little-or-no", "Expect little or no downtime.", "suppress", []),
+    ("approximator-far", "Almost every patient says it is completely safe.", "suppress",
+     [("completely safe", "error")]),
 ]
 
 

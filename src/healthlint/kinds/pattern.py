@@ -43,7 +43,8 @@ _STRONG_NEGATION = (
     r"no\s+(?:good\s+|strong\s+|scientific\s+|clinical\s+|reliable\s+)?(?:evidence|proof)|"
     r"lack\s+of\s+evidence|little\s+evidence|fails?\s+to|failed\s+to|unlikely\s+to|"
     r"beware\s+of|wary\s+of|be\s+skeptical\s+of|skeptical|sceptical|"
-    r"claim(?:s|ed|ing)?|marketed\s+as|advertised\s+as|touted\s+as|so-called|myths?|"
+    r"claim(?:s|ed|ing)?|(?:market|advertis|tout|promot|bill|pitch)(?:e|es|s|ed|ing)?\s+(?:\w+\s+)?as|"
+    r"sold\s+as|so-called|myths?|wrong|incorrect|inaccurate|mistaken|"
     r"promises?\s+(?:to|of)|question\s+whether|doubts?|false(?:ly)?|misleading|untrue"
 )
 _PSEUDO_NEGATION = (
@@ -85,8 +86,14 @@ _INNER_NEGATION = r"\b(?:no|not|never|zero|without|none|nothing|nor|neither)\b|n
 _HEDGE_BEFORE = (
     r"may|might|could|possibly|potentially|likely|probably|appears?\s+to|seems?\s+to|"
     r"suggests?|indicates?|preliminary|generally|usually|typically|often|tends?\s+to|"
-    r"can\s+(?:help|reduce|improve|relieve|ease|support|lower|aid)|helps?\s+to|"
+    r"can\s+(?:help|reduce|improve|relieve|ease|support|lower|aid)|helps?|"
     r"in\s+some\s+(?:people|cases|patients)|(?:most|many|some)\s+(?:patients|people|adults|users|cases)"
+)
+# An approximator right before the claim limits it: "virtually no risk", "little or no
+# downtime", "almost painless".
+_APPROXIMATOR = (
+    r"\b(?:virtually|almost|nearly|practically|relatively|largely|mostly|essentially|"
+    r"little\s+(?:or|to)|few\s+(?:or|to)|next\s+to)\W+(?:\w+\W+)?$"
 )
 _HEDGE_AFTER = r"for\s+(?:most|many|some)\b|in\s+(?:most|many|some)\s+(?:people|cases|patients)"
 
@@ -103,6 +110,7 @@ _INNER_NEG_RE = regex.compile(_INNER_NEGATION, _FLAGS)
 _LIST_TAIL_RE = regex.compile(_LIST_TAIL, _FLAGS)
 _AUX_BEFORE_RE = regex.compile(_AUX_BEFORE, _FLAGS)
 _HEDGE_BEFORE_RE = regex.compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
+_APPROXIMATOR_RE = regex.compile(_APPROXIMATOR, _FLAGS)
 _HEDGE_AFTER_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
 _WORD_RE = regex.compile(r"\w+(?:['’]\w+)?")
 
@@ -466,6 +474,8 @@ def _negates_one_item(before: str, trigger: regex.Match, item_end: int) -> bool:
 
 
 def _hedged_before(before: str) -> bool:
+    if _APPROXIMATOR_RE.search(before):
+        return True
     for m in _HEDGE_BEFORE_RE.finditer(before):
         if len(_WORD_RE.findall(before, m.end())) <= HEDGE_WINDOW and not _CLAUSE_BREAK_RE.search(
             before, m.end()
