@@ -151,17 +151,133 @@ def phrase_to_regex(phrase: str) -> str:
 # "(?:word){e<=1}". A pattern using them gets no prefilter.
 _REGEX_ONLY_SYNTAX = re.compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
 
+# Words too frequent in health articles to be good anchors: a clause of them is chosen
+# only when a pattern offers nothing rarer.
+_COMMON_WORDS = frozenset(
+    """the and for with that this are was not you your can all more most time pain back
+    treatment therapy laser patients patient people health care effects effect side relief
+    free safe safety risk risks body help helps may will what how from have has been also
+    which their they them into about other some many after before during over each such
+    when where there these those than then one two three long term well good new use used
+    using make like just only very even might could would should our out its it's here
+    session sessions results result work works need needs get gets ever once life prove
+    name number link date title place include minutes day days week weeks""".split()
+)
+#: in clause_cost, what a common word costs compared with one more literal to look for
+_COMMON_PENALTY = 12
 
-def required_literals(pattern: str) -> list[str] | None:
-    """Lower-cased literal strings one of which every match of `pattern` must contain
-    (looked up in the lower-cased text), or None.
 
-    Used as a prefilter; None means the pattern could not be analysed (or has no
-    literal of 3+ characters) and must always run. Literals with non-ASCII letters give
-    None: the regex engine's case folding and str.lower() disagree on some of them
-    (final sigma, micro sign). For ASCII literals they disagree on two letters only: the
-    archaic long s (U+017F), which case-insensitive matching takes for "s", and the
-    Turkish dotted capital I (U+0130), taken for "i"; words spelt with them are missed.
+def _foldable(pattern: str) -> bool:
+    """Whether `pattern` matched without IGNORECASE on lower-cased text finds what it
+    finds with IGNORECASE on the original: ASCII, no upper-case letter other than an
+    escape (\\S, \\W, \\B...), no way to name a character by code, no flag turned off;
+    other characters only if they have no case (’, —)."""
+    if "(?-" in pattern or any(
+        not ch.isascii() and (ch.lower() != ch or ch.upper() != ch) for ch in pattern
+    ):
+        return False
+    escaped = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            if ch in "xuUN0" or ch in "pP":
+                return False
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch.isupper() and not (ch == "P" and pattern[i - 2 : i] == "(?"):
+            return False
+    return True
+
+
+def _literal_led(pattern: str) -> bool:
+    """Whether every match starts with a literal (after look-arounds, word boundaries
+    and group openings) of two or more characters, or a symbol such as "[" or "(": the
+    regex engine then finds candidates by fast substring search."""
+    if _REGEX_ONLY_SYNTAX.search(pattern):
+        return False
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        items = list(sre_parse.parse(pattern))
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return False
+    while items:
+        name = str(items[0][0])
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            items = items[1:]
+        elif name == "SUBPATTERN":
+            items = list(items[0][1][-1]) + items[1:]
+        else:
+            break
+    lead = _leading_literal(items)
+    return len(lead) >= 2 or (len(lead) == 1 and not (lead.isalnum() or lead.isspace()))
+
+
+def covers(pattern: str, keywords: tuple[str, ...]) -> bool:
+    """Whether every match of `pattern` contains one of `keywords` (lower-case), as far
+    as its literal text shows; False when that cannot be shown."""
+    if _REGEX_ONLY_SYNTAX.search(pattern):
+        return False
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        return _seq_covers(list(sre_parse.parse(pattern)), keywords)
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return False
+
+
+def _seq_covers(items: list, keywords: tuple[str, ...]) -> bool:
+    run: list[str] = []
+
+    def has(text: str) -> bool:
+        text = text.lower()
+        return any(k in text for k in keywords)
+
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(av))
+            if has("".join(run)):
+                return True
+            continue
+        char, low, high = _repeated_char(op, av)
+        if char:  # "XX+": the X's extend the run, and a variable count restarts it
+            run.extend(char * low)
+            if has("".join(run)):
+                return True
+            if high != low:
+                run[:] = [char] * low
+            continue
+        prefix = "".join(run)
+        run.clear()
+        if name == "SUBPATTERN" and _seq_covers(list(av[-1]), keywords):
+            return True
+        if name == "BRANCH" and all(
+            _seq_covers(list(b), keywords) or has(prefix + _leading_literal(list(b)))
+            for b in av[1]
+        ):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            if _seq_covers(list(av[2]), keywords):
+                return True
+    return False
+
+
+def literal_clauses(pattern: str) -> list[list[str]] | None:
+    """What every match of `pattern` must contain, as clauses: each match holds one
+    literal of every clause. Literals are lower-cased (to be looked up in lower-cased
+    text) and at least 3 characters long (2 if both are symbols, as in "{{"); None when
+    nothing can be derived.
+
+    Literals with non-ASCII letters are dropped: the regex engine's case folding and
+    str.lower() disagree on some of them (final sigma, micro sign). For ASCII literals
+    they disagree on two letters only: the archaic long s (U+017F), which case-insensitive
+    matching takes for "s", and the Turkish dotted capital I (U+0130), taken for "i";
+    words spelt with them are missed.
     """
     if _REGEX_ONLY_SYNTAX.search(pattern):
         return None
@@ -173,20 +289,63 @@ def required_literals(pattern: str) -> list[str] | None:
         parsed = sre_parse.parse(pattern)
     except (re.error, OverflowError, RecursionError, ValueError):
         return None
-    found = _seq_literals(list(parsed))
-    if not found or min(len(s) for s in found) < 3 or not all(s.isascii() for s in found):
+    clauses = [c for c in _seq_clauses(list(parsed)) if _usable(c)]
+    if not clauses:
         return None
-    return sorted({s.lower() for s in found})
+    return [sorted({s.lower() for s in c}) for c in clauses]
 
 
-def _seq_literals(items: list) -> list[str] | None:
-    """Best literal alternatives required by a sequence of parsed regex items."""
-    candidates: list[list[str]] = []
+def required_literals(pattern: str) -> list[str] | None:
+    """The clause of literal_clauses(pattern) that is cheapest to search for, or None."""
+    clauses = literal_clauses(pattern)
+    return min(clauses, key=clause_cost) if clauses else None
+
+
+def clause_cost(clause: list[str]) -> tuple[int, int]:
+    """How much work a clause used as anchor costs: one substring scan per literal, and
+    a common word puts most blocks through the full pattern."""
+    weight = sum(
+        1 + (_COMMON_PENALTY if s.lower() in _COMMON_WORDS or len(s) < 4 else 0) for s in clause
+    )
+    return weight, -min(len(s) for s in clause)
+
+
+def _usable(clause: list[str]) -> bool:
+    """Literals of 3+ characters, or 2 symbols ("{{"), all ASCII (see literal_clauses)."""
+    return bool(clause) and all(s.isascii() and (len(s) >= 3 or _symbols(s)) for s in clause)
+
+
+def _symbols(s: str) -> bool:
+    return len(s) == 2 and not any(c.isalnum() or c.isspace() for c in s)
+
+
+def _repeated_char(op, av) -> tuple[str, int, int]:
+    """(character, min, max) of a repeat of one literal character such as "X{2,}" or
+    "X+"; ("", 0, 0) for anything else."""
+    if str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+        sub = list(av[2])
+        if len(sub) == 1 and str(sub[0][0]) == "LITERAL":
+            return chr(sub[0][1]), av[0], av[1]
+    return "", 0, 0
+
+
+def _leading_literal(items: list) -> str:
+    out = []
+    for op, av in items:
+        if str(op) != "LITERAL":
+            break
+        out.append(chr(av))
+    return "".join(out)
+
+
+def _seq_clauses(items: list) -> list[list[str]]:
+    """Clauses of literals required by a sequence of parsed regex items."""
+    clauses: list[list[str]] = []
     run: list[str] = []
 
     def close_run() -> None:
         if run:
-            candidates.append(["".join(run)])
+            clauses.append(["".join(run)])
             run.clear()
 
     for op, av in items:
@@ -194,29 +353,37 @@ def _seq_literals(items: list) -> list[str] | None:
         if name == "LITERAL":
             run.append(chr(av))
             continue
+        char, low, high = _repeated_char(op, av)
+        if char:  # "XX+": the X's extend the run, and a variable count restarts it
+            run.extend(char * low)
+            if high != low:
+                close_run()
+                run.extend(char * low)
+            continue
+        prefix = "".join(run)
         close_run()
         if name == "SUBPATTERN":
-            sub = _seq_literals(list(av[-1]))
-            if sub:
-                candidates.append(sub)
+            clauses.extend(_seq_clauses(list(av[-1])))
         elif name == "BRANCH":
+            # one literal from each alternative: the cheapest clause of each
             alts: list[str] = []
             for branch in av[1]:
-                sub = _seq_literals(list(branch))
-                if not sub:
+                usable = [c for c in _seq_clauses(list(branch)) if _usable(c)]
+                if not usable:
                     alts = []
                     break
-                alts.extend(sub)
+                alts.extend(min(usable, key=clause_cost))
             if alts:
-                candidates.append(alts)
+                clauses.append(alts)
+            # the parser factors a shared prefix out of the alternatives ("for life|forever"
+            # becomes "for" + "( life|ever)"): the prefix joined to each alternative's
+            # leading literal is a rarer clause than either part
+            if prefix:
+                clauses.append([prefix + _leading_literal(list(branch)) for branch in av[1]])
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            sub = _seq_literals(list(av[2]))
-            if sub:
-                candidates.append(sub)
+            clauses.extend(_seq_clauses(list(av[2])))
     close_run()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda alts: min(len(a) for a in alts))
+    return clauses
 
 
 class PatternKind(Kind):
@@ -241,7 +408,9 @@ class PatternKind(Kind):
         "limit": {"type": "integer", "minimum": 1,
                   "description": "At most this many findings per file."},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1},
-                     "description": "Prefilter words; default: derived from the patterns."},
+                     "description": "Words one of which every match contains (checked when "
+                                    "the rule is loaded); only blocks holding one are "
+                                    "matched. Default: derived from each pattern."},
         "table_rows": {"type": "boolean",
                        "description": "Also match each table row as its cells joined by ' | ' "
                                       "(for readers that split rows into cells)."},
@@ -256,11 +425,16 @@ class PatternKind(Kind):
         if not phrases and not patterns:
             raise RuleOptionError("phrases", "a pattern rule needs `phrases` or `patterns`")
         self.case_sensitive = bool(opts.get("case_sensitive", False))
-        # Phrase-only, case-insensitive rules scan the lower-cased text without the
-        # (slower) IGNORECASE flag.
-        self.on_folded = not patterns and not self.case_sensitive
+        # Case-insensitive rules scan the lower-cased text without the (several times
+        # slower) IGNORECASE flag, when their patterns mean the same there.
+        self.on_folded = not self.case_sensitive and all(_foldable(p) for p in patterns)
         flags = regex.V0 | (0 if self.case_sensitive or self.on_folded else regex.IGNORECASE)
+        given = tuple(k.lower() for k in opts.get("keywords", ()))
         sources = [phrase_to_regex(p.lower() if self.on_folded else p) for p in phrases]
+        for p in phrases:
+            words = regex.findall(r"\w+", p.lower())
+            if given and not any(k in w for w in words for k in given):
+                raise RuleOptionError("keywords", f"phrase {p!r} contains none of the keywords")
         for i, pat in enumerate(patterns):
             try:
                 regex.compile(pat, flags)
@@ -268,10 +442,29 @@ class PatternKind(Kind):
                 raise RuleOptionError(
                     "patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}"
                 ) from None
-            sources.append(pat)
-        self.regex = regex.compile("|".join(f"(?:{s})" for s in sources), flags)
-        self._caseless: regex.Pattern | None = None
-        self.has_span = "span" in self.regex.groupindex
+            if given and not covers(pat, given):
+                raise RuleOptionError(
+                    "keywords", f"pattern {i + 1} can match text with none of the keywords: {pat!r}"
+                )
+        self.units: list[_Unit] = []
+        if given:
+            # one alternation, run in the blocks holding a keyword
+            self.units.append(_Unit(_alternation(sources + patterns, flags), given))
+        else:
+            # each pattern on its own, in the blocks holding its own anchor words: one
+            # pattern with a common anchor then does not make the others scan everything
+            if phrases:
+                anchors = self._phrase_anchors(phrases)
+                self.units.append(_Unit(_alternation(sources, flags), anchors))
+            for pat in patterns:
+                lits = required_literals(pat)
+                self.units.append(_Unit(
+                    regex.compile(pat, flags), tuple(lits) if lits else None, _literal_led(pat)
+                ))
+        anchors = [u.anchors for u in self.units]
+        #: every anchor word (None if some pattern has none); False disables the prefilter
+        self.keywords = None if None in anchors else tuple(sorted({k for a in anchors for k in a}))
+        self.prefilter = True
         self.exceptions = []
         exc_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
         for i, pat in enumerate(opts.get("exceptions", ())):
@@ -281,7 +474,6 @@ class PatternKind(Kind):
                 raise RuleOptionError(
                     "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
                 ) from None
-        self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
@@ -290,83 +482,88 @@ class PatternKind(Kind):
         self.table_rows = bool(opts.get("table_rows", False))
         self.scope = frozenset(rule.scope) if rule.scope else None
 
-    def _keywords(self, given, phrases: list[str], patterns: list[str]) -> tuple[str, ...] | None:
-        """Lower-case words one of which any match contains; None: always run."""
-        if given:
-            return tuple(k.lower() for k in given)
+    def _phrase_anchors(self, phrases: list[str]) -> tuple[str, ...] | None:
+        """The cheapest word of each phrase: words are required, the spaces and hyphens
+        between them are flexible."""
         words: set[str] = set()
         for p in phrases:
-            # the longest word of the phrase: spaces and hyphens are flexible, words are not
-            longest = max(regex.findall(r"\w+", p.lower()) or [""], key=len)
-            if len(longest) < 3:
+            found = [w for w in regex.findall(r"\w+", p.lower()) if len(w) >= 3]
+            if not self.on_folded and not self.case_sensitive:
+                found = [w for w in found if w.isascii()]  # see literal_clauses
+            if not found:
                 return None
-            if not self.on_folded and not self.case_sensitive and not longest.isascii():
-                return None  # see required_literals: case folding and lower() disagree
-            words.add(longest)
-        for p in patterns:
-            lits = required_literals(p)
-            if lits is None:
-                return None
-            words.update(lits)
+            words.update(min(([w] for w in found), key=clause_cost))
         return tuple(sorted(words))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         folded = prose.folded
-        if self.keywords is not None:
-            haystack = folded if folded is not None else prose.text.lower()
-            if not any(k in haystack for k in self.keywords):
-                return
-        if self.on_folded and folded is not None:
-            text, pattern = folded, self.regex
-        elif self.on_folded:  # lower() changed the text's length: match case-blind instead
-            text, pattern = prose.text, self._caseless_regex()
-        else:
-            text, pattern = prose.text, self.regex
+        caseless = self.on_folded and folded is None  # lower() changed the text's length
+        text = folded if self.on_folded and folded is not None else prose.text
+        hits: list[tuple[int, int, int, int, int]] = []  # prose start, unit, block, start, end
+        seen = _literal_blocks(prose)
+        for u, unit in enumerate(self.units):
+            if not self.prefilter or unit.anchors is None or unit.direct:
+                ranges = [(0, len(text))]
+            elif folded is None:  # the lower-cased copy has other offsets: check, scan all
+                if not any(k in prose.text.lower() for k in unit.anchors):
+                    continue
+                ranges = [(0, len(text))]
+            else:
+                ranges = _candidate_ranges(folded, unit.anchors, prose, seen)
+            pattern = unit.caseless() if caseless else unit.regex
+            for lo, hi in ranges:
+                for index, start, end in self._prose_matches(pattern, text, prose, lo, hi):
+                    hits.append((prose.starts[index] + start, u, index, start, end))
         emitted = 0
-        for block, offset, stop in self._prose_matches(pattern, text, prose):
+        for index, start, end in _first_of_overlapping(hits):
+            block = prose.blocks[index]
             if self.scope is not None and block.scope not in self.scope:
                 continue
             if block.scope == "front_matter" and self.scope is None:
                 continue
-            severity = self._severity(block, offset, stop)
+            severity = self._severity(block, start, end)
             if severity is None:
                 continue
-            yield self.finding(doc, *block.source_span(offset, stop), severity=severity)
+            yield self.finding(doc, *block.source_span(start, end), severity=severity)
             emitted += 1
             if self.limit and emitted >= self.limit:
                 return
-        if self.table_rows and (self.scope is None or "table_cell" in self.scope):
-            for row, ends in _table_rows(prose.blocks):
-                row_text = row.text.lower() if self.on_folded else row.text
-                if len(row_text) != len(row.text):
-                    row_text, pattern = row.text, self._caseless_regex()
+        if not self.table_rows or (self.scope is not None and "table_cell" not in self.scope):
+            return
+        for row, ends in _table_rows(prose.blocks):
+            row_text = row.text.lower() if self.on_folded else row.text
+            row_caseless = len(row_text) != len(row.text)
+            if row_caseless:
+                row_text = row.text
+            row_hits = []
+            for u, unit in enumerate(self.units):
+                pattern = unit.caseless() if row_caseless else unit.regex
                 for m in pattern.finditer(row_text):
-                    start, stop = self._span(m)
-                    if stop <= start or _within_one_cell(ends, start, stop):
-                        continue  # a match inside one cell was found with the prose
-                    severity = self._severity(row, start, stop)
-                    if severity is None:
-                        continue
-                    yield self.finding(doc, *row.source_span(start, stop), severity=severity)
-                    emitted += 1
-                    if self.limit and emitted >= self.limit:
-                        return
-
-    def _caseless_regex(self) -> regex.Pattern:
-        if self._caseless is None:
-            self._caseless = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE)
-        return self._caseless
+                    start, end = self._span(m)
+                    if end > start:
+                        row_hits.append((start, u, 0, start, end))
+            for _, start, end in _first_of_overlapping(row_hits):
+                if _within_one_cell(ends, start, end):
+                    continue  # a match inside one cell was found with the prose
+                severity = self._severity(row, start, end)
+                if severity is None:
+                    continue
+                yield self.finding(doc, *row.source_span(start, end), severity=severity)
+                emitted += 1
+                if self.limit and emitted >= self.limit:
+                    return
 
     def _span(self, m: regex.Match) -> tuple[int, int]:
-        if self.has_span and m.start("span") >= 0:
+        if "span" in m.re.groupindex and m.start("span") >= 0:
             return m.span("span")
         return m.span()
 
     def _prose_matches(
-        self, pattern: regex.Pattern, text: str, prose: Prose
-    ) -> Iterator[tuple[Block, int, int]]:
-        """(block, start, end) of each match, with offsets into block.text.
+        self, pattern: regex.Pattern, text: str, prose: Prose, lo: int, hi: int
+    ) -> Iterator[tuple[int, int, int]]:
+        """(block index, start, end) of each match in text[lo:hi], offsets into the
+        block's text.
 
         The prose joins blocks with a blank line, which a pattern's whitespace can
         cross. A match that runs past the end of its block is not reported; the
@@ -374,28 +571,25 @@ class PatternKind(Kind):
         in the same place or a later one in the block is not lost.
         """
         blocks, starts = prose.blocks, prose.starts
-        pos, size = 0, len(text)
-        while pos <= size:
-            m = pattern.search(text, pos)
+        pos = lo
+        while pos <= hi:
+            m = pattern.search(text, pos, hi)
             if m is None:
                 return
             index, offset = prose.locate(m.start())
-            block = blocks[index]
-            block_end = starts[index] + len(block.text)
+            block_end = starts[index] + len(blocks[index].text)
             if m.end() > block_end:
                 if m.start() >= block_end:  # began in the gap between blocks
                     pos = m.start() + 1
                     continue
                 m = pattern.search(text, m.start(), block_end)
                 if m is None:
-                    pos = starts[index + 1] if index + 1 < len(blocks) else size + 1
+                    pos = starts[index + 1] if index + 1 < len(blocks) else hi + 1
                     continue
             pos = m.end() if m.end() > m.start() else m.start() + 1
             start, end = self._span(m)
-            if end <= start:
-                continue
-            offset = start - starts[index]
-            yield block, offset, offset + (end - start)
+            if end > start:
+                yield index, start - starts[index], end - starts[index]
 
     def _severity(self, block: Block, start: int, end: int) -> Severity | None:
         """The severity for a match at block.text[start:end], or None to drop it."""
@@ -495,6 +689,90 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     if i < 0:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
+
+
+def _candidate_ranges(
+    folded: str, literals: tuple[str, ...], prose: Prose, seen: dict[str, set[int]]
+) -> list[tuple[int, int]]:
+    """Spans of the prose covering the blocks that contain one of `literals` (runs of
+    neighbouring blocks merged), found with C-speed substring search. A match lies in
+    one block and contains a literal, so only these spans need the full pattern.
+    `seen` caches each literal's blocks for the other patterns of the rule."""
+    starts, blocks = prose.starts, prose.blocks
+    hit: set[int] = set()
+    for lit in literals:
+        found = seen.get(lit)
+        if found is None:
+            found = seen[lit] = set()
+            find = folded.find
+            i = find(lit)
+            while i >= 0:
+                k = bisect.bisect_right(starts, i) - 1
+                found.add(k)
+                # the rest of this block is a candidate already: go on from the next one
+                i = find(lit, starts[k + 1]) if k + 1 < len(starts) else -1
+        hit |= found
+    ranges: list[tuple[int, int]] = []
+    for k in sorted(hit):
+        end = starts[k] + len(blocks[k].text)
+        if ranges and k - 1 in hit:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((starts[k], end))
+    return ranges
+
+
+# The blocks where each anchor literal occurs, for the document being linted: rules
+# check one document after another and share many anchors ("completely", "safe").
+_LAST: tuple[Prose | None, dict[str, set[int]]] = (None, {})
+
+
+def _literal_blocks(prose: Prose) -> dict[str, set[int]]:
+    global _LAST
+    owner, blocks = _LAST
+    if owner is not prose:
+        blocks = {}
+        _LAST = (prose, blocks)
+    return blocks
+
+
+def _first_of_overlapping(
+    hits: list[tuple[int, int, int, int, int]],
+) -> Iterator[tuple[int, int, int]]:
+    """(block, start, end) of the hits in text order, leaving out any that overlaps an
+    earlier one (the first pattern wins at the same place), as one alternation would."""
+    hits.sort()
+    last_end = -1
+    for prose_start, _, index, start, end in hits:
+        if prose_start < last_end:
+            continue
+        last_end = prose_start + (end - start)
+        yield index, start, end
+
+
+def _alternation(sources: list[str], flags: int) -> regex.Pattern:
+    return regex.compile("|".join(f"(?:{s})" for s in sources), flags)
+
+
+class _Unit:
+    """One compiled pattern (or all phrases) with the words that anchor it."""
+
+    __slots__ = ("regex", "anchors", "direct", "_caseless")
+
+    def __init__(
+        self, compiled: regex.Pattern, anchors: tuple[str, ...] | None, direct: bool = False
+    ) -> None:
+        self.regex = compiled
+        self.anchors = anchors
+        #: the pattern opens with a literal, which the regex engine itself finds faster
+        #: than a search for the anchors would
+        self.direct = direct
+        self._caseless: regex.Pattern | None = None
+
+    def caseless(self) -> regex.Pattern:
+        if self._caseless is None:
+            self._caseless = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE)
+        return self._caseless
 
 
 def _table_rows(blocks: tuple[Block, ...]) -> Iterator[tuple[Block, list[int]]]:
