@@ -435,9 +435,10 @@ class PatternKind(Kind):
             words = regex.findall(r"\w+", p.lower())
             if given and not any(k in w for w in words for k in given):
                 raise RuleOptionError("keywords", f"phrase {p!r} contains none of the keywords")
+        compiled: list[regex.Pattern] = []
         for i, pat in enumerate(patterns):
             try:
-                regex.compile(pat, flags)
+                compiled.append(regex.compile(pat, flags))
             except regex.error as exc:
                 raise RuleOptionError(
                     "patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}"
@@ -446,21 +447,19 @@ class PatternKind(Kind):
                 raise RuleOptionError(
                     "keywords", f"pattern {i + 1} can match text with none of the keywords: {pat!r}"
                 )
+        phrase_rx = [regex.compile("|".join(f"(?:{s})" for s in sources), flags)] if phrases else []
         self.units: list[_Unit] = []
         if given:
-            # one alternation, run in the blocks holding a keyword
-            self.units.append(_Unit(_alternation(sources + patterns, flags), given))
+            # every pattern runs in the blocks holding a keyword
+            self.units.append(_Unit(tuple(phrase_rx + compiled), given))
         else:
             # each pattern on its own, in the blocks holding its own anchor words: one
             # pattern with a common anchor then does not make the others scan everything
             if phrases:
-                anchors = self._phrase_anchors(phrases)
-                self.units.append(_Unit(_alternation(sources, flags), anchors))
-            for pat in patterns:
+                self.units.append(_Unit(tuple(phrase_rx), self._phrase_anchors(phrases)))
+            for pat, rx in zip(patterns, compiled, strict=True):
                 lits = required_literals(pat)
-                self.units.append(_Unit(
-                    regex.compile(pat, flags), tuple(lits) if lits else None, _literal_led(pat)
-                ))
+                self.units.append(_Unit((rx,), tuple(lits) if lits else None, _literal_led(pat)))
         anchors = [u.anchors for u in self.units]
         #: every anchor word (None if some pattern has none); False disables the prefilter
         self.keywords = None if None in anchors else tuple(sorted({k for a in anchors for k in a}))
@@ -502,7 +501,9 @@ class PatternKind(Kind):
         text = folded if self.on_folded and folded is not None else prose.text
         hits: list[tuple[int, int, int, int, int]] = []  # prose start, unit, block, start, end
         seen = _literal_blocks(prose)
-        for u, unit in enumerate(self.units):
+        order = 0  # patterns in rule order: the first wins where two matches overlap
+        for unit in self.units:
+            first, order = order, order + len(unit.patterns)
             if not self.prefilter or unit.anchors is None or unit.direct:
                 ranges = [(0, len(text))]
             elif folded is None:  # the lower-cased copy has other offsets: check, scan all
@@ -510,11 +511,14 @@ class PatternKind(Kind):
                     continue
                 ranges = [(0, len(text))]
             else:
-                ranges = _candidate_ranges(folded, unit.anchors, prose, seen)
-            pattern = unit.caseless() if caseless else unit.regex
-            for lo, hi in ranges:
-                for index, start, end in self._prose_matches(pattern, text, prose, lo, hi):
-                    hits.append((prose.starts[index] + start, u, index, start, end))
+                hit = _blocks_holding(folded, unit.anchors, prose, seen)
+                if not hit:
+                    continue
+                ranges = _ranges(hit, prose)
+            for rank, pattern in enumerate(unit.scanners(caseless), first):
+                for lo, hi in ranges:
+                    for index, start, end in self._prose_matches(pattern, text, prose, lo, hi):
+                        hits.append((prose.starts[index] + start, rank, index, start, end))
         emitted = 0
         for index, start, end in _first_of_overlapping(hits):
             block = prose.blocks[index]
@@ -537,12 +541,12 @@ class PatternKind(Kind):
             if row_caseless:
                 row_text = row.text
             row_hits = []
-            for u, unit in enumerate(self.units):
-                pattern = unit.caseless() if row_caseless else unit.regex
+            patterns = [p for u in self.units for p in u.scanners(row_caseless)]
+            for rank, pattern in enumerate(patterns):
                 for m in pattern.finditer(row_text):
                     start, end = self._span(m)
                     if end > start:
-                        row_hits.append((start, u, 0, start, end))
+                        row_hits.append((start, rank, 0, start, end))
             for _, start, end in _first_of_overlapping(row_hits):
                 if _within_one_cell(ends, start, end):
                     continue  # a match inside one cell was found with the prose
@@ -691,27 +695,41 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     return spans[i]
 
 
-def _candidate_ranges(
-    folded: str, literals: tuple[str, ...], prose: Prose, seen: dict[str, set[int]]
-) -> list[tuple[int, int]]:
-    """Spans of the prose covering the blocks that contain one of `literals` (runs of
-    neighbouring blocks merged), found with C-speed substring search. A match lies in
-    one block and contains a literal, so only these spans need the full pattern.
-    `seen` caches each literal's blocks for the other patterns of the rule."""
-    starts, blocks = prose.starts, prose.blocks
-    hit: set[int] = set()
+_NO_BLOCKS: frozenset[int] = frozenset()
+
+
+def _blocks_holding(
+    folded: str, literals: tuple[str, ...], prose: Prose, seen: dict[str, frozenset[int]]
+) -> frozenset[int]:
+    """Indexes of the blocks that contain one of `literals`, found with C-speed substring
+    search; `seen` caches each literal's blocks for the other rules. A match lies in one
+    block and contains a literal, so only these blocks need the full pattern."""
+    hit: frozenset[int] = _NO_BLOCKS
     for lit in literals:
         found = seen.get(lit)
         if found is None:
-            found = seen[lit] = set()
-            find = folded.find
-            i = find(lit)
-            while i >= 0:
-                k = bisect.bisect_right(starts, i) - 1
-                found.add(k)
-                # the rest of this block is a candidate already: go on from the next one
-                i = find(lit, starts[k + 1]) if k + 1 < len(starts) else -1
-        hit |= found
+            i = folded.find(lit)
+            if i < 0:
+                found = _NO_BLOCKS
+            else:
+                starts, last = prose.starts, len(prose.starts) - 1
+                find, locate = folded.find, bisect.bisect_right
+                blocks = []
+                while i >= 0:
+                    k = locate(starts, i) - 1
+                    blocks.append(k)
+                    # the rest of this block is a candidate already: go on from the next one
+                    i = find(lit, starts[k + 1]) if k < last else -1
+                found = frozenset(blocks)
+            seen[lit] = found
+        if found:
+            hit = hit | found if hit else found
+    return hit
+
+
+def _ranges(hit: frozenset[int], prose: Prose) -> list[tuple[int, int]]:
+    """Spans of the prose covering the blocks in `hit`, neighbours merged."""
+    starts, blocks = prose.starts, prose.blocks
     ranges: list[tuple[int, int]] = []
     for k in sorted(hit):
         end = starts[k] + len(blocks[k].text)
@@ -724,10 +742,10 @@ def _candidate_ranges(
 
 # The blocks where each anchor literal occurs, for the document being linted: rules
 # check one document after another and share many anchors ("completely", "safe").
-_LAST: tuple[Prose | None, dict[str, set[int]]] = (None, {})
+_LAST: tuple[Prose | None, dict[str, frozenset[int]]] = (None, {})
 
 
-def _literal_blocks(prose: Prose) -> dict[str, set[int]]:
+def _literal_blocks(prose: Prose) -> dict[str, frozenset[int]]:
     global _LAST
     owner, blocks = _LAST
     if owner is not prose:
@@ -750,29 +768,40 @@ def _first_of_overlapping(
         yield index, start, end
 
 
-def _alternation(sources: list[str], flags: int) -> regex.Pattern:
-    return regex.compile("|".join(f"(?:{s})" for s in sources), flags)
-
-
 class _Unit:
-    """One compiled pattern (or all phrases) with the words that anchor it."""
+    """Compiled patterns (all phrases make one) with the words that anchor them."""
 
-    __slots__ = ("regex", "anchors", "direct", "_caseless")
+    __slots__ = ("patterns", "anchors", "direct", "_scanners")
 
     def __init__(
-        self, compiled: regex.Pattern, anchors: tuple[str, ...] | None, direct: bool = False
+        self,
+        patterns: tuple[regex.Pattern, ...],
+        anchors: tuple[str, ...] | None,
+        direct: bool = False,
     ) -> None:
-        self.regex = compiled
+        self.patterns = patterns
         self.anchors = anchors
         #: the pattern opens with a literal, which the regex engine itself finds faster
         #: than a search for the anchors would
         self.direct = direct
-        self._caseless: regex.Pattern | None = None
+        self._scanners: dict[bool, tuple[regex.Pattern, ...]] = {}
 
-    def caseless(self) -> regex.Pattern:
-        if self._caseless is None:
-            self._caseless = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE)
-        return self._caseless
+    def scanners(self, caseless: bool) -> tuple[regex.Pattern, ...]:
+        """What to run: several patterns as one alternation (one search per candidate
+        block instead of one per pattern), compiled when first needed so that a run
+        does not pay for rules whose anchors never occur; made case-insensitive for
+        text whose lower-cased copy is unusable."""
+        found = self._scanners.get(caseless)
+        if found is None:
+            flags = self.patterns[0].flags | (regex.IGNORECASE if caseless else 0)
+            if len(self.patterns) == 1 and not caseless:
+                found = self.patterns
+            else:
+                source = "|".join(f"(?:{p.pattern})" for p in self.patterns)
+                found = (regex.compile(source, flags),)
+            self._scanners[caseless] = found
+        return found
+
 
 
 def _table_rows(blocks: tuple[Block, ...]) -> Iterator[tuple[Block, list[int]]]:
