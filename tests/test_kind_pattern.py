@@ -446,6 +446,22 @@ def test_literal_clauses_lists_every_requirement():
     assert literal_clauses(r"\d+") is None
 
 
+def test_keywords_must_cover_every_pattern():
+    kind = PatternKind(make_rule(patterns=[r"\bguaranteed?\s+results?", r"results?\s+guaranteed"],
+                                 keywords=["Guarantee"]))
+    assert [u.anchors for u in kind.units] == [("guarantee",)]
+    with pytest.raises(RuleOptionError) as exc:
+        PatternKind(make_rule(patterns=[r"\bguaranteed", r"\bpromised"], keywords=["guarantee"]))
+    assert exc.value.key == "keywords" and "pattern 2" in exc.value.message
+    with pytest.raises(RuleOptionError) as exc:
+        PatternKind(make_rule(phrases=["risk free"], keywords=["safe"]))
+    assert exc.value.key == "keywords"
+    # a keyword spanning a flexible gap cannot be shown to be in every match
+    with pytest.raises(RuleOptionError):
+        PatternKind(make_rule(patterns=[r"for\s+good"], keywords=["for good"]))
+    PatternKind(make_rule(patterns=[r"for good|forever"], keywords=["for good", "forever"]))
+
+
 def test_prefilter_skips_documents_without_the_words():
     kind = PatternKind(make_rule(patterns=[r"completely\s+safe"]))
     assert kind.keywords == ("completely",)
@@ -453,13 +469,14 @@ def test_prefilter_skips_documents_without_the_words():
     assert kind.keywords == ("effects", "risk")
     kind = PatternKind(make_rule(phrases=["XX%"]))
     assert kind.keywords is None
-    kind = PatternKind(make_rule(phrases=["safe"], keywords=["SAFE", "secure"]))
+    kind = PatternKind(make_rule(phrases=["safe", "secure"], keywords=["SAFE", "secure"]))
     assert kind.keywords == ("safe", "secure")
 
 
 _WORDS = ["safe", "Safe", "SAFE", "risk", "free", "no", "side", "effects", "cure", "cures",
           "100", "%", "pain", "relief", "instant", "never", "again", "it's", "it\u2019s", "all",
-          "TODO", "x", "ab", "abc", "\u00e9t\u00e9", "r\u00e9sultat", "\u03a3\u03c3"]
+          "TODO", "x", "ab", "abc", "\u00e9t\u00e9", "r\u00e9sultat", "\u03a3\u03c3",
+          "\u0130stanbul"]
 _SEPS = [" ", " ", " ", "-", "\u2011", "\n", "\n\n", ", ", ". ", "  ", "|", "'", ""]
 
 
@@ -514,10 +531,15 @@ def test_prefilter_never_loses_a_match():
         else:
             opts = {"patterns": [_random_pattern(rng) for _ in range(rng.randint(1, 2))]}
         opts["case_sensitive"] = rng.random() < 0.2
+        keywords = [rng.choice(_WORDS).lower()] if rng.random() < 0.3 else []
         try:
-            kind = PatternKind(make_rule(**opts))
+            # a keyword is accepted only when it provably covers the patterns
+            kind = PatternKind(make_rule(**opts, keywords=keywords))
         except RuleOptionError:
-            continue
+            try:
+                kind = PatternKind(make_rule(**opts))
+            except RuleOptionError:
+                continue
         if kind.keywords is not None:
             checked_with_keywords += 1
         for _ in range(4):
