@@ -42,6 +42,8 @@ FLAGGED = [
     ("It reverses nerve damage.", [("cures", "reverses nerve damage")]),
     ("This eliminates sciatic pain in days.", [("eliminates-pain", "eliminates sciatic pain")]),
     ("Relief is immediate.", [("instant-relief", "Relief is immediate")]),
+    ("The wrap immediately relieves knee pain.", [("instant-relief", "immediately relieves")]),
+    ("It works 100% of the time.", [("works-for-everyone", "works 100% of the time")]),
     ("The session is 100% painless.", [("pain-free", "100% painless")]),
     ("Walk out with no downtime at all.", [("no-downtime", "no downtime")]),
     ("There is zero recovery period.", [("no-recovery-time", "zero recovery period")]),
@@ -57,6 +59,8 @@ FLAGGED = [
     ("Our patients tell us it is completely safe.", [("absolutely-safe", "completely safe")]),
     # a claim after the negation's clause ends
     ("It is not surgery, and it is completely safe.", [("absolutely-safe", "completely safe")]),
+    ("Say goodbye to heel pain with our proven protocol.",
+     [("never-again", "Say goodbye to heel pain"), ("proven", "proven protocol")]),
     # template leftovers
     ("Find a clinic near you (insert clinic link here).",
      [("insert-instruction", "(insert clinic link here)")]),
@@ -102,6 +106,11 @@ NOT_FLAGGED = [
     "The 2021 review reported no serious side effects.",
     "Side effects were rare and mild.",
     "There is virtually no risk of infection because no needles are used.",
+    "Doctors once believed that bed rest would cure back pain.",
+    "A cure for disc degeneration has not yet been found.",
+    "No treatment works for everyone, and what helps one person may not help another.",
+    "We cannot guarantee results, but we will tailor the plan to you.",
+    "Ice and heat are harmless for most people.",
     # words that only look like claims
     "Prevention is better than cure.",
     "A proven track record of care since 1998.",

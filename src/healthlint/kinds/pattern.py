@@ -45,6 +45,7 @@ _STRONG_NEGATION = (
     r"beware\s+of|wary\s+of|be\s+skeptical\s+of|skeptical|sceptical|"
     r"claim(?:s|ed|ing)?|(?:market|advertis|tout|promot|bill|pitch)(?:e|es|s|ed|ing)?\s+(?:\w+\s+)?as|"
     r"sold\s+as|so-called|myths?|wrong|incorrect|inaccurate|mistaken|"
+    r"(?:once|long|widely|previously|commonly)\s+(?:believed|thought)|used\s+to\s+(?:believe|think)|"
     r"promises?\s+(?:to|of)|question\s+whether|doubts?|false(?:ly)?|misleading|untrue"
 )
 _PSEUDO_NEGATION = (
@@ -54,8 +55,9 @@ _PSEUDO_NEGATION = (
 )
 _POST_NEGATION = (
     r"is\s+a\s+myth|are\s+a\s+myth|is\s+false|is\s+untrue|is\s+not\s+true|isn't\s+true|"
-    r"is\s+unproven|are\s+unproven|has\s+not\s+been\s+(?:shown|proven)|"
-    r"have\s+not\s+been\s+(?:shown|proven)|is\s+misleading|are\s+misleading|"
+    r"is\s+unproven|are\s+unproven|"
+    r"(?:has|have)\s+not\s+(?:yet\s+)?been\s+(?:shown|proven|found|established|demonstrated)|"
+    r"(?:is|are)\s+yet\s+to\s+be\s+(?:shown|proven|found)|is\s+misleading|are\s+misleading|"
     r"is\s+exaggerated|are\s+exaggerated|is\s+not\s+supported|are\s+not\s+supported"
 )
 # A sentence opened by a verdict label ("Myth: ...") is the writer's denial of it.
@@ -610,7 +612,7 @@ class PatternKind(Kind):
             pass
         if last_cut is not None:
             before = before[last_cut.end():]
-        after = text[end:s_end]
+        after = rest = text[end:s_end]
         first_cut = _TERMINATOR_RE.search(after)
         if first_cut:
             after = after[: first_cut.start()]
@@ -619,7 +621,8 @@ class PatternKind(Kind):
             if (
                 _VERDICT_RE.match(text, s_start)
                 or self._negated_before(before, inner)
-                or _POST_NEG_RE.search(after)
+                # within its few words, not cut at "yet": "has not yet been found"
+                or _POST_NEG_RE.search(rest)
             ):
                 return None
         if self.hedge != "ignore" and (_hedged_before(before) or _HEDGE_AFTER_RE.search(after)):
