@@ -220,6 +220,14 @@ def test_a_match_crossing_blocks_does_not_hide_one_inside_a_block():
     assert [f[4] for f in run(doc, patterns=[r"safe(?:\s+r)?"], question="ignore")] == ["safe"]
 
 
+def test_regex_module_syntax_is_accepted():
+    got = lint("We said Cure-All twice.", patterns=[r"\p{Lu}\w+-\p{Lu}\w+"], case_sensitive=True)
+    assert [f[4] for f in got] == ["Cure-All"]
+    with pytest.raises(RuleOptionError) as exc:
+        PatternKind(make_rule(patterns=[r"\p{NoSuchProperty}"]))
+    assert exc.value.key == "patterns"
+
+
 def test_bad_options_raise_rule_option_errors():
     with pytest.raises(RuleOptionError) as exc:
         PatternKind(make_rule(patterns=["(unclosed"]))

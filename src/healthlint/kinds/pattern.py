@@ -217,6 +217,27 @@ def _literal_led(pattern: str) -> bool:
     return len(lead) >= 2 or (len(lead) == 1 and not (lead.isalnum() or lead.isspace()))
 
 
+def _syntax_error(pattern: str, flags: int) -> str | None:
+    """Why `pattern` does not compile, or None. The stdlib parser is several times
+    faster than compiling with `regex`, which is asked only about what it rejects
+    (syntax of the `regex` module such as \\p{L})."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        sre_parse.parse(pattern)
+        if not _REGEX_ONLY_SYNTAX.search(pattern):
+            return None
+    except (re.error, OverflowError, RecursionError, ValueError):
+        pass
+    try:
+        regex.compile(pattern, flags)
+    except regex.error as exc:
+        return str(exc)
+    return None
+
+
 def covers(pattern: str, keywords: tuple[str, ...]) -> bool:
     """Whether every match of `pattern` contains one of `keywords` (lower-case), as far
     as its literal text shows; False when that cannot be shown."""
@@ -437,44 +458,51 @@ class PatternKind(Kind):
             words = regex.findall(r"\w+", p.lower())
             if given and not any(k in w for w in words for k in given):
                 raise RuleOptionError("keywords", f"phrase {p!r} contains none of the keywords")
-        compiled: list[regex.Pattern] = []
         for i, pat in enumerate(patterns):
-            try:
-                compiled.append(regex.compile(pat, flags))
-            except regex.error as exc:
+            problem = _syntax_error(pat, flags)
+            if problem:
                 raise RuleOptionError(
-                    "patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}"
-                ) from None
+                    "patterns", f"pattern {i + 1} does not compile: {problem}: {pat!r}"
+                )
             if given and not covers(pat, given):
                 raise RuleOptionError(
                     "keywords", f"pattern {i + 1} can match text with none of the keywords: {pat!r}"
                 )
-        phrase_rx = [regex.compile("|".join(f"(?:{s})" for s in sources), flags)] if phrases else []
+        # Patterns are compiled when first needed (regex compilation is the costly part
+        # of loading a pack): a run never compiles rules whose anchors do not occur.
+        phrase_rx = ["|".join(f"(?:{s})" for s in sources)] if phrases else []
         self.units: list[_Unit] = []
         if given:
             # every pattern runs in the blocks holding a keyword
-            self.units.append(_Unit(tuple(phrase_rx + compiled), given))
+            # (a single pattern that opens with a literal is found faster by the regex
+            # engine itself than by a search for the keywords and then the pattern)
+            self.units.append(_Unit(
+                tuple(phrase_rx + patterns), flags, given,
+                not phrases and len(patterns) == 1 and _literal_led(patterns[0]),
+            ))
         else:
             # each pattern on its own, in the blocks holding its own anchor words: one
             # pattern with a common anchor then does not make the others scan everything
             if phrases:
-                self.units.append(_Unit(tuple(phrase_rx), self._phrase_anchors(phrases)))
-            for pat, rx in zip(patterns, compiled, strict=True):
+                self.units.append(_Unit(tuple(phrase_rx), flags, self._phrase_anchors(phrases)))
+            for pat in patterns:
                 lits = required_literals(pat)
-                self.units.append(_Unit((rx,), tuple(lits) if lits else None, _literal_led(pat)))
+                self.units.append(
+                    _Unit((pat,), flags, tuple(lits) if lits else None, _literal_led(pat))
+                )
         anchors = [u.anchors for u in self.units]
         #: every anchor word (None if some pattern has none); False disables the prefilter
         self.keywords = None if None in anchors else tuple(sorted({k for a in anchors for k in a}))
         self.prefilter = True
-        self.exceptions = []
-        exc_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
-        for i, pat in enumerate(opts.get("exceptions", ())):
-            try:
-                self.exceptions.append(regex.compile(pat, exc_flags))
-            except regex.error as exc:
+        self._exception_sources = tuple(opts.get("exceptions", ()))
+        self._exception_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
+        self._exceptions: list[regex.Pattern] | None = None
+        for i, pat in enumerate(self._exception_sources):
+            problem = _syntax_error(pat, self._exception_flags)
+            if problem:
                 raise RuleOptionError(
-                    "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
-                ) from None
+                    "exceptions", f"exception {i + 1} does not compile: {problem}: {pat!r}"
+                )
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
@@ -505,7 +533,7 @@ class PatternKind(Kind):
         seen = _literal_blocks(prose)
         order = 0  # patterns in rule order: the first wins where two matches overlap
         for unit in self.units:
-            first, order = order, order + len(unit.patterns)
+            first, order = order, order + 1
             if not self.prefilter or unit.anchors is None or unit.direct:
                 ranges = [(0, len(text))]
             elif folded is None:  # the lower-cased copy has other offsets: check, scan all
@@ -600,7 +628,11 @@ class PatternKind(Kind):
     def _severity(self, block: Block, start: int, end: int) -> Severity | None:
         """The severity for a match at block.text[start:end], or None to drop it."""
         text = block.text
-        for exc in self.exceptions:
+        if self._exceptions is None:
+            self._exceptions = [
+                regex.compile(p, self._exception_flags) for p in self._exception_sources
+            ]
+        for exc in self._exceptions:
             for em in exc.finditer(text):
                 if em.start() < end and start < em.end():
                     return None
@@ -772,17 +804,19 @@ def _first_of_overlapping(
 
 
 class _Unit:
-    """Compiled patterns (all phrases make one) with the words that anchor them."""
+    """Patterns (all phrases make one) with the words that anchor them."""
 
-    __slots__ = ("patterns", "anchors", "direct", "_scanners")
+    __slots__ = ("sources", "flags", "anchors", "direct", "_scanners")
 
     def __init__(
         self,
-        patterns: tuple[regex.Pattern, ...],
+        sources: tuple[str, ...],
+        flags: int,
         anchors: tuple[str, ...] | None,
         direct: bool = False,
     ) -> None:
-        self.patterns = patterns
+        self.sources = sources
+        self.flags = flags
         self.anchors = anchors
         #: the pattern opens with a literal, which the regex engine itself finds faster
         #: than a search for the anchors would
@@ -790,19 +824,16 @@ class _Unit:
         self._scanners: dict[bool, tuple[regex.Pattern, ...]] = {}
 
     def scanners(self, caseless: bool) -> tuple[regex.Pattern, ...]:
-        """What to run: several patterns as one alternation (one search per candidate
-        block instead of one per pattern), compiled when first needed so that a run
-        does not pay for rules whose anchors never occur; made case-insensitive for
-        text whose lower-cased copy is unusable."""
+        """The compiled pattern: several as one alternation (one search per candidate
+        block instead of one per pattern), compiled when first needed; made
+        case-insensitive for text whose lower-cased copy is unusable."""
         found = self._scanners.get(caseless)
         if found is None:
-            flags = self.patterns[0].flags | (regex.IGNORECASE if caseless else 0)
-            if len(self.patterns) == 1 and not caseless:
-                found = self.patterns
-            else:
-                source = "|".join(f"(?:{p.pattern})" for p in self.patterns)
-                found = (regex.compile(source, flags),)
-            self._scanners[caseless] = found
+            flags = self.flags | (regex.IGNORECASE if caseless else 0)
+            source = self.sources[0] if len(self.sources) == 1 else "|".join(
+                f"(?:{s})" for s in self.sources
+            )
+            found = self._scanners[caseless] = (regex.compile(source, flags),)
         return found
 
 
