@@ -1,10 +1,14 @@
 """The `pattern` kind: phrases and regular expressions, negation- and hedge-aware.
 
-Matching is arranged for speed: each rule compiles its phrases and patterns into one
-expression, derives the literal words any match must contain, and skips a document
-whose folded text holds none of them (a C-speed substring test). Only then is the
-expression run, once over the whole document's prose, and only matches are mapped
-back to their block and sentence for the negation and hedge checks.
+Matching is arranged for speed, since a corpus run applies every rule to every
+document. A rule's words that every match must contain (its `keywords`, or what the
+stdlib regex parser shows each pattern requires) are looked up in the document's
+lower-cased prose with C-speed substring search, the result shared by all rules; only
+the blocks holding one are run through the pattern, and a document holding none costs
+a few substring scans. A pattern that opens with a literal is left to the regex
+engine's own fast search. Case-insensitive patterns run without IGNORECASE on the
+lower-cased text when that is equivalent, and are compiled when first needed. Only
+matches are mapped back to their block and sentence for the negation and hedge checks.
 
 Negation follows NegEx (Chapman et al., 2001): a trigger ("not", "no evidence",
 "cannot"...) before the match in the same sentence, within a window of words and not
@@ -17,6 +21,7 @@ and questions lower the severity, or suppress the match, as the rule chooses.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from typing import ClassVar
@@ -46,7 +51,7 @@ _STRONG_NEGATION = (
     r"claim(?:s|ed|ing)?|(?:market|advertis|tout|promot|bill|pitch)(?:e|es|s|ed|ing)?\s+(?:\w+\s+)?as|"
     r"sold\s+as|so-called|myths?|wrong|incorrect|inaccurate|mistaken|"
     r"(?:once|long|widely|previously|commonly)\s+(?:believed|thought)|used\s+to\s+(?:believe|think)|"
-    r"promises?\s+(?:to|of)|question\s+whether|doubts?|false(?:ly)?|misleading|untrue"
+    r"question\s+whether|doubts?|false(?:ly)?|misleading|untrue"
 )
 _PSEUDO_NEGATION = (
     r"not\s+only|not\s+just|no\s+doubt|without\s+a\s+doubt|beyond\s+(?:any\s+)?doubt|"
@@ -88,7 +93,8 @@ _INNER_NEGATION = r"\b(?:no|not|never|zero|without|none|nothing|nor|neither)\b|n
 _HEDGE_BEFORE = (
     r"may|might|could|possibly|potentially|likely|probably|appears?\s+to|seems?\s+to|"
     r"suggests?|indicates?|preliminary|generally|usually|typically|often|tends?\s+to|"
-    r"can\s+(?:help|reduce|improve|relieve|ease|support|lower|aid)|helps?|"
+    r"can\s+(?:help|reduce|improve|relieve|ease|support|lower|aid)|"
+    r"(?<!\bour\s)(?<!\byour\s)(?<!\bfor\s)(?<!\bwith\s)(?<!\bget\s)helps?(?!\s*[,.;:!?])|"
     r"in\s+some\s+(?:people|cases|patients)|(?:most|many|some)\s+(?:patients|people|adults|users|cases)"
 )
 # An approximator right before the claim limits it: "virtually no risk", "little or no
@@ -153,8 +159,8 @@ def phrase_to_regex(phrase: str) -> str:
 # "(?:word){e<=1}". A pattern using them gets no prefilter.
 _REGEX_ONLY_SYNTAX = re.compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
 
-# Words too frequent in health articles to be good anchors: a clause of them is chosen
-# only when a pattern offers nothing rarer.
+# Words too frequent in health articles (or inside frequent words: "prove" in "improve")
+# to be good anchors: a clause of them is chosen only when a pattern offers nothing rarer.
 _COMMON_WORDS = frozenset(
     """the and for with that this are was not you your can all more most time pain back
     treatment therapy laser patients patient people health care effects effect side relief
@@ -167,6 +173,22 @@ _COMMON_WORDS = frozenset(
 )
 #: in clause_cost, what a common word costs compared with one more literal to look for
 _COMMON_PENALTY = 12
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed(pattern: str):
+    """The stdlib parser's tree for `pattern`, or None when it cannot parse it or would
+    misread it (syntax of the `regex` module). Parsed once for all the analyses below."""
+    if _REGEX_ONLY_SYNTAX.search(pattern):
+        return None
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        return sre_parse.parse(pattern)
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
 
 
 def _foldable(pattern: str) -> bool:
@@ -195,16 +217,10 @@ def _literal_led(pattern: str) -> bool:
     """Whether every match starts with a literal (after look-arounds, word boundaries
     and group openings) of two or more characters, or a symbol such as "[" or "(": the
     regex engine then finds candidates by fast substring search."""
-    if _REGEX_ONLY_SYNTAX.search(pattern):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return False
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        items = list(sre_parse.parse(pattern))
-    except (re.error, OverflowError, RecursionError, ValueError):
-        return False
+    items = list(parsed)
     while items:
         name = str(items[0][0])
         if name in ("AT", "ASSERT", "ASSERT_NOT"):
@@ -221,16 +237,8 @@ def _syntax_error(pattern: str, flags: int) -> str | None:
     """Why `pattern` does not compile, or None. The stdlib parser is several times
     faster than compiling with `regex`, which is asked only about what it rejects
     (syntax of the `regex` module such as \\p{L})."""
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        sre_parse.parse(pattern)
-        if not _REGEX_ONLY_SYNTAX.search(pattern):
-            return None
-    except (re.error, OverflowError, RecursionError, ValueError):
-        pass
+    if _parsed(pattern) is not None:
+        return None
     try:
         regex.compile(pattern, flags)
     except regex.error as exc:
@@ -241,16 +249,8 @@ def _syntax_error(pattern: str, flags: int) -> str | None:
 def covers(pattern: str, keywords: tuple[str, ...]) -> bool:
     """Whether every match of `pattern` contains one of `keywords` (lower-case), as far
     as its literal text shows; False when that cannot be shown."""
-    if _REGEX_ONLY_SYNTAX.search(pattern):
-        return False
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        return _seq_covers(list(sre_parse.parse(pattern)), keywords)
-    except (re.error, OverflowError, RecursionError, ValueError):
-        return False
+    parsed = _parsed(pattern)
+    return parsed is not None and _seq_covers(list(parsed), keywords)
 
 
 def _seq_covers(items: list, keywords: tuple[str, ...]) -> bool:
@@ -302,15 +302,8 @@ def literal_clauses(pattern: str) -> list[list[str]] | None:
     matching takes for "s", and the Turkish dotted capital I (U+0130), taken for "i";
     words spelt with them are missed.
     """
-    if _REGEX_ONLY_SYNTAX.search(pattern):
-        return None
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        parsed = sre_parse.parse(pattern)
-    except (re.error, OverflowError, RecursionError, ValueError):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     clauses = [c for c in _seq_clauses(list(parsed)) if _usable(c)]
     if not clauses:
@@ -491,8 +484,9 @@ class PatternKind(Kind):
                     _Unit((pat,), flags, tuple(lits) if lits else None, _literal_led(pat))
                 )
         anchors = [u.anchors for u in self.units]
-        #: every anchor word (None if some pattern has none); False disables the prefilter
+        #: every anchor word, None if some pattern has none (informative)
         self.keywords = None if None in anchors else tuple(sorted({k for a in anchors for k in a}))
+        #: False matches every block (tests compare the two)
         self.prefilter = True
         self._exception_sources = tuple(opts.get("exceptions", ()))
         self._exception_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
@@ -529,11 +523,10 @@ class PatternKind(Kind):
         folded = prose.folded
         caseless = self.on_folded and folded is None  # lower() changed the text's length
         text = folded if self.on_folded and folded is not None else prose.text
-        hits: list[tuple[int, int, int, int, int]] = []  # prose start, unit, block, start, end
+        hits: list[tuple[int, int, int, int, int]] = []  # prose start, rank, block, start, end
         seen = _literal_blocks(prose)
-        order = 0  # patterns in rule order: the first wins where two matches overlap
-        for unit in self.units:
-            first, order = order, order + 1
+        # the rank of a unit (its place in the rule) decides between overlapping matches
+        for rank, unit in enumerate(self.units):
             if not self.prefilter or unit.anchors is None or unit.direct:
                 ranges = [(0, len(text))]
             elif folded is None:  # the lower-cased copy has other offsets: check, scan all
@@ -545,10 +538,10 @@ class PatternKind(Kind):
                 if not hit:
                     continue
                 ranges = _ranges(hit, prose)
-            for rank, pattern in enumerate(unit.scanners(caseless), first):
-                for lo, hi in ranges:
-                    for index, start, end in self._prose_matches(pattern, text, prose, lo, hi):
-                        hits.append((prose.starts[index] + start, rank, index, start, end))
+            pattern = unit.scanner(caseless)
+            for lo, hi in ranges:
+                for index, start, end in self._prose_matches(pattern, text, prose, lo, hi):
+                    hits.append((prose.starts[index] + start, rank, index, start, end))
         emitted = 0
         for index, start, end in _first_of_overlapping(hits):
             block = prose.blocks[index]
@@ -571,9 +564,8 @@ class PatternKind(Kind):
             if row_caseless:
                 row_text = row.text
             row_hits = []
-            patterns = [p for u in self.units for p in u.scanners(row_caseless)]
-            for rank, pattern in enumerate(patterns):
-                for m in pattern.finditer(row_text):
+            for rank, unit in enumerate(self.units):
+                for m in unit.scanner(row_caseless).finditer(row_text):
                     start, end = self._span(m)
                     if end > start:
                         row_hits.append((start, rank, 0, start, end))
@@ -806,7 +798,7 @@ def _first_of_overlapping(
 class _Unit:
     """Patterns (all phrases make one) with the words that anchor them."""
 
-    __slots__ = ("sources", "flags", "anchors", "direct", "_scanners")
+    __slots__ = ("sources", "flags", "anchors", "direct", "_compiled")
 
     def __init__(
         self,
@@ -821,19 +813,19 @@ class _Unit:
         #: the pattern opens with a literal, which the regex engine itself finds faster
         #: than a search for the anchors would
         self.direct = direct
-        self._scanners: dict[bool, tuple[regex.Pattern, ...]] = {}
+        self._compiled: dict[bool, regex.Pattern] = {}
 
-    def scanners(self, caseless: bool) -> tuple[regex.Pattern, ...]:
-        """The compiled pattern: several as one alternation (one search per candidate
+    def scanner(self, caseless: bool) -> regex.Pattern:
+        """The compiled pattern (several as one alternation: one search per candidate
         block instead of one per pattern), compiled when first needed; made
         case-insensitive for text whose lower-cased copy is unusable."""
-        found = self._scanners.get(caseless)
+        found = self._compiled.get(caseless)
         if found is None:
             flags = self.flags | (regex.IGNORECASE if caseless else 0)
             source = self.sources[0] if len(self.sources) == 1 else "|".join(
                 f"(?:{s})" for s in self.sources
             )
-            found = self._scanners[caseless] = (regex.compile(source, flags),)
+            found = self._compiled[caseless] = regex.compile(source, flags)
         return found
 
 
