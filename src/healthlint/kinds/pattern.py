@@ -673,7 +673,7 @@ class PatternKind(Kind):
                 return True
         # The window is counted up to the list the match ends: in "no treatment is
         # completely safe, effective, or risk-free" the "no" reaches "risk-free".
-        reach = _LIST_TAIL_RE.search(before).start()
+        reach = _LIST_TAIL_RE.search(before, max(0, len(before) - 200)).start()
         for m in _WEAK_NEG_RE.finditer(before):
             words = len(_WORD_RE.findall(before, m.end(), max(reach, m.end())))
             if not live(m) or words > self.window:
