@@ -59,7 +59,7 @@ def test_precommit_hook_fails_on_a_problem_and_passes_clean_files(tmp_path):
     write(project / "healthlint.yaml", "packs: [rules/demo.yaml]\n")
     write(project / "rules/demo.yaml", DEMO_PACK)
     write(project / "articles/bad.md", f"# Knee care\n\n{SAFE}\n")
-    write(project / "articles/good.md", "# Knee care\n\nRest and gentle exercise help many people.\n")
+    write(project / "articles/good.md", "# Knee care\n\nRest and gentle exercise help.\n")
     write(project / "articles/notes.py", "# not content: the hook's types skip it\n")
     git("init", "-q", cwd=project)
     git("add", "-A", cwd=project)

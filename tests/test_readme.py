@@ -25,7 +25,7 @@ def test_ci_script_is_valid_bash():
     assert subprocess.run(["bash", "-n", str(REPO / ".ci" / "run")]).returncode == 0
 
 
-def test_example_article_has_findings_in_several_categories(tmp_path):
+def test_example_article_fails_on_its_deliberate_problems(tmp_path):
     import json
 
     proc = run_module(
@@ -33,8 +33,9 @@ def test_example_article_has_findings_in_several_categories(tmp_path):
         cwd=tmp_path,
     )
     assert proc.returncode == 1, proc.stderr
-    categories = {f["category"] for f in json.loads(proc.stdout)["findings"]}
-    assert {"absolute-claim", "uncited-statistic", "product-plug"} <= categories
+    found = {(f["line"], f["category"], f["text"]) for f in json.loads(proc.stdout)["findings"]}
+    assert (15, "absolute-claim", "100% safe") in found
+    assert (15, "absolute-claim", "no side effects") in found
 
 
 def test_project_docs_pass_their_own_hook():
