@@ -53,7 +53,8 @@ def _add_config_options(p: argparse.ArgumentParser, packs: bool = True) -> None:
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; `only` limits it to one subcommand (a run needs just one)."""
     from healthlint.formatters import FORMATTERS
 
     parser = argparse.ArgumentParser(
@@ -64,9 +65,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"healthlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
+    if wanted("check"):
+        _add_check(sub, sorted(FORMATTERS))
+    if wanted("rules"):
+        rules = sub.add_parser("rules", help="list every rule")
+        rules.add_argument("--format", default="text", choices=("text", "json"))
+        _add_config_options(rules)
+        rules.set_defaults(func=cmd_rules)
+    if wanted("explain"):
+        explain = sub.add_parser("explain", help="explain one rule")
+        explain.add_argument("rule", metavar="RULE", help="full rule id, e.g. absolute-claims.x")
+        _add_config_options(explain)
+        explain.set_defaults(func=cmd_explain)
+    if wanted("test-rules"):
+        test = sub.add_parser("test-rules", help="check every rule against its own examples")
+        test.add_argument(
+            "test_packs", nargs="*", metavar="PACK", help="packs (default: configured)"
+        )
+        _add_config_options(test, packs=False)
+        test.set_defaults(func=cmd_test_rules)
+    return parser
+
+
+def _add_check(sub, formats: list[str]) -> None:
     check = sub.add_parser("check", help="lint files and folders (default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    check.add_argument("--format", default="text", choices=sorted(FORMATTERS))
+    check.add_argument("--format", default="text", choices=formats)
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     check.add_argument(
         "--select", action="append", metavar="RULES", help="only these rule ids or prefixes"
@@ -85,22 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_config_options(check)
     check.set_defaults(func=cmd_check)
-
-    rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", default="text", choices=("text", "json"))
-    _add_config_options(rules)
-    rules.set_defaults(func=cmd_rules)
-
-    explain = sub.add_parser("explain", help="explain one rule")
-    explain.add_argument("rule", metavar="RULE", help="full rule id, e.g. absolute-claims.x")
-    _add_config_options(explain)
-    explain.set_defaults(func=cmd_explain)
-
-    test = sub.add_parser("test-rules", help="check every rule against its own examples")
-    test.add_argument("test_packs", nargs="*", metavar="PACK", help="packs (default: configured)")
-    _add_config_options(test, packs=False)
-    test.set_defaults(func=cmd_test_rules)
-    return parser
 
 
 def _positive(text: str) -> int:
@@ -123,7 +134,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on a usage error, 0 after --help
