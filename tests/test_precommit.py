@@ -88,3 +88,26 @@ def test_precommit_hook_fails_on_a_problem_and_passes_clean_files(tmp_path):
     passed = pre_commit("articles/good.md")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+def test_hook_manifest_and_project_config_are_valid():
+    for command, name in (
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+        ("validate-config", ".pre-commit-config.yaml"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pre_commit", command, str(REPO / name)],
+            capture_output=True, text=True,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_hook_file_types_are_identify_tags_of_our_extensions():
+    import yaml
+    from identify.identify import tags_from_filename
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    types = set(hook["types_or"])
+    for name in ("a.md", "a.markdown", "a.html", "a.htm", "a.txt"):
+        assert tags_from_filename(name) & types, name
+    assert not tags_from_filename("a.py") & types
