@@ -1,0 +1,436 @@
+"""The `repetition` kind: a block that repeats an earlier one, in one file or across files.
+
+A *unit* is a block of at least `min_words` words, and also each line of a block that
+spans several lines (a title line glued to an image caption, a line of a hard-wrapped
+paragraph), because a pasted line is what editors see repeated. Units are compared as
+word sequences with case, whitespace and punctuation folded away.
+
+- exact: the folded word sequences are equal (one hash-map lookup per unit);
+- near: the longest common subsequence of the two word sequences covers at least
+  `near_ratio` of the longer one ("90% of its words, in the same order"), so a title
+  with a prefix ("Article: <title>" then "<title>") matches, while a short sentence
+  quoted inside a long paragraph does not.
+
+Near candidates are found without comparing all pairs, by prefix filtering (Chaudhuri
+et al. 2006; Bayardo et al. 2007): if X and Y are near, at most floor((1 - r) * |X|)
+of X's distinct words are missing from Y, so under any fixed order of words the first
+floor((1 - r) * |X|) + 1 distinct words of X and of Y share a word. Each unit indexes
+only those few words; only units meeting in the index are verified, with a
+bit-parallel LCS (Hyyro 2004) that costs one big-integer step per word.
+
+Across files only exact repeats are matched: `digest` keeps one 64-bit hash per unit
+(plus where it is), `across` groups the hashes of every file in one dictionary, so the
+work is linear in the corpus. The first file (in run order) holding a paragraph is not
+reported; each later file gets one finding naming the first file and how many others
+share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from healthlint.kinds import Kind
+from healthlint.model import Block, Document, Finding
+from healthlint.packs import Rule, RuleOptionError
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A block, or a line of a block, long enough to count, with its folded words.
+
+    Positions stay in block coordinates (block index, text offsets) until a unit is
+    reported: most units never are, and mapping to the source costs a bisect.
+    """
+
+    block: int  # index into the document's blocks
+    s: int  # half-open span in that block's text
+    e: int
+    words: tuple[bytes, ...]  # folded; equal tuples are exact repeats
+
+    def source_span(self, doc: Document) -> tuple[int, int]:
+        return doc.blocks[self.block].source_span(self.s, self.e)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """`later` repeats `first` (unit indexes); ratio is 1.0 for an exact repeat."""
+
+    later: int
+    first: int
+    exact: bool
+    ratio: float
+
+
+class Analysis:
+    """A document's units, and their repeats computed on first use."""
+
+    __slots__ = ("units", "near_ratio", "_repeats")
+
+    def __init__(self, units: tuple[Unit, ...], near_ratio: float) -> None:
+        self.units = units
+        self.near_ratio = near_ratio
+        self._repeats: tuple[Repeat, ...] | None = None
+
+    @property
+    def repeats(self) -> tuple[Repeat, ...]:
+        if self._repeats is None:
+            self._repeats = tuple(find_repeats(list(self.units), self.near_ratio))
+        return self._repeats
+
+
+# Digest of one file for the cross-file pass: (path, ((hash, start, end, line, column,
+# end_line, end_column, text), ...)). Plain tuples pickle small and fast.
+DigestUnit = tuple[bytes, int, int, int, int, int, int, str]
+Digest = tuple[str, tuple[DigestUnit, ...]]
+
+
+# Every byte that is not an ASCII letter, digit or "_" becomes a space.
+_ASCII_WORDS = bytes(c if chr(c).isalnum() and c < 128 or c == 95 else 32 for c in range(256))
+
+
+def fold(text: str) -> list[bytes]:
+    """The words of `text` (as \\w+ finds them) lower-cased, as UTF-8 bytes.
+
+    Case, whitespace and punctuation fold away. ASCII text, the common case, takes a
+    C-speed path (translate and split) twice as fast as a regex; bytes compare and hash
+    like strings, and the cross-file digest hashes them without encoding again.
+    """
+    low = text.lower()
+    if low.isascii():
+        return low.encode().translate(_ASCII_WORDS).split()
+    words = _WORD.findall(low)
+    return "\0".join(words).encode().split(b"\0") if words else []
+
+
+def lcs_length(a: Iterable, b: Iterable) -> int:
+    """Length of the longest common subsequence of two word sequences.
+
+    Bit-parallel (Hyyro 2004): bit i of `v` is 0 once a[i] has been matched; each word
+    of `b` updates all of `a` at once with one addition on Python's big integers.
+    """
+    a = list(a)
+    masks: dict = {}
+    for i, word in enumerate(a):
+        masks[word] = masks.get(word, 0) | (1 << i)
+    full = (1 << len(a)) - 1
+    v = full
+    for word in b:
+        m = masks.get(word)
+        if m:
+            u = v & m
+            v = ((v + u) | (v - u)) & full
+    return len(a) - bin(v).count("1")
+
+
+def units_of(blocks: Sequence[Block], min_words: int, exceptions=None) -> list[Unit]:
+    """The units of `blocks` in text order (a block before the lines inside it).
+
+    `blocks` are the document's blocks, in order; None stands for a block the rule
+    does not read. `exceptions`, a compiled regex or None, drops the units it matches.
+    """
+    units: list[Unit] = []
+    for bi, block in enumerate(blocks):
+        if block is None:
+            continue
+        text = block.text
+        if "\n" not in text:
+            words = fold(text)
+            if len(words) >= min_words:
+                units.append(Unit(bi, 0, len(text), tuple(words)))
+            continue
+        lines = []
+        pos = 0
+        every: list[bytes] = []
+        for line in text.split("\n"):
+            words = fold(line)
+            every += words
+            if len(words) >= min_words:
+                lead = len(line) - len(line.lstrip())
+                lines.append(Unit(bi, pos + lead, pos + len(line.rstrip()), tuple(words)))
+            pos += len(line) + 1
+        if len(every) >= min_words:
+            units.append(Unit(bi, 0, len(text), tuple(every)))
+        # a line holding all of the block's words is the block itself
+        units.extend(u for u in lines if len(u.words) < len(every))
+    if exceptions is not None:
+        units = [u for u in units if not exceptions.search(blocks[u.block].text, u.s, u.e)]
+    return units
+
+
+def find_repeats(
+    units: Sequence[Unit], near_ratio: float | None, stats: dict | None = None
+) -> list[Repeat]:
+    """Each unit that repeats an earlier, non-overlapping one; the earliest match wins.
+
+    `units` must be in text order. Near candidates come from prefix filtering over word
+    occurrences ordered by their string hash: if at most k of X's words are outside
+    the common subsequence with Y, the word of smallest hash inside it is among the
+    first k + 1 of X (and of Y) in that order. Sorting plain ints keeps this in C.
+    `stats`, if given, counts candidate pairs and LCS verifications.
+    """
+    by_key: dict[tuple[bytes, ...], list[int]] = {}
+    index: dict[int, list[int]] = {}
+    reported: list[Unit] = []
+    repeats: list[Repeat] = []
+    near = near_ratio is not None and near_ratio < 1.0
+    if near:
+        slack = 1.0 - near_ratio
+        longest = max((len(u.words) for u in units), default=1)
+        # most of a unit's words a near match may lack, by unit length
+        lacking = [int(slack * k + 1e-9) for k in range(longest + 1)]
+        # Index by word hash and length band: two units whose lengths differ by more
+        # than the ratio allows sit in bands at least two apart and never meet, so a
+        # common word ("the") does not make every unit a candidate of every other.
+        step = -math.log(near_ratio)
+        band = [0] + [int(math.log(k) / step) for k in range(1, longest + 1)]
+        sets: dict[int, frozenset[bytes]] = {}
+        get = index.get
+    for i, u in enumerate(units):
+        if reported and _inside(u, reported):
+            continue
+        words = u.words
+        same = by_key.get(words)
+        if same is None:
+            by_key[words] = [i]
+        else:
+            first = next((j for j in same if not _overlap(u, units[j])), None)
+            same.append(i)
+            if first is not None:
+                repeats.append(Repeat(i, first, True, 1.0))
+                reported.append(u)
+                continue
+        if not near:
+            continue
+        n = len(words)
+        missing = lacking[n]
+        prefix = sorted(map(hash, words))[: missing + 1] if missing else (min(map(hash, words)),)
+        b = band[n]
+        candidates: list[int] = []
+        for h in prefix:
+            k = h * 4096 + b
+            below = get(k - 1)
+            if below:
+                candidates += below
+            above = get(k + 1)
+            if above:
+                candidates += above
+            here = get(k)
+            if here:
+                candidates += here
+                here.append(i)
+            else:
+                index[k] = [i]
+        if not candidates:
+            continue
+        best: tuple[int, float] | None = None
+        for j in sorted(set(candidates)):
+            other = units[j]
+            m = len(other.words)
+            if min(n, m) < near_ratio * max(n, m) - 1e-9 or _overlap(u, other):
+                continue
+            mine = sets.get(i) or sets.setdefault(i, frozenset(words))
+            theirs = sets.get(j) or sets.setdefault(j, frozenset(other.words))
+            shared = len(mine & theirs)
+            if shared < len(mine) - missing or shared < len(theirs) - lacking[m]:
+                continue
+            if stats is not None:
+                stats["verified"] = stats.get("verified", 0) + 1
+            ratio = lcs_length(other.words, words) / max(n, m)
+            if ratio + 1e-9 >= near_ratio:
+                best = (j, ratio)
+                break  # candidates are in text order: this is the earliest match
+        if stats is not None:
+            stats["candidates"] = stats.get("candidates", 0) + len(set(candidates))
+        if best is not None:
+            repeats.append(Repeat(i, best[0], False, best[1]))
+            reported.append(u)
+    return repeats
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    return a.block == b.block and a.s < b.e and b.s < a.e
+
+
+def _inside(u: Unit, spans: list[Unit]) -> bool:
+    # A line inside an already reported block; reported units are few per document.
+    return any(r.block == u.block and r.s <= u.s and u.e <= r.e for r in spans)
+
+
+# The two within-file rules (exact, near) and the cross-file one share one analysis per
+# document; the engine runs all rules on a document before the next, so one entry does.
+_cache: list = [None, None, None]  # [weakref to doc, options key, Analysis]
+
+
+class RepetitionKind(Kind):
+    name = "repetition"
+    options: ClassVar[dict] = {
+        "min_words": {"type": "integer", "minimum": 2, "maximum": 200,
+                      "description": "Shortest block or line that counts (default 8 words)."},
+        "near_ratio": {"type": "number", "exclusiveMinimum": 0.5, "maximum": 1,
+                       "description": "Share of the longer block's words that must recur in "
+                                      "order for a near repeat (default 0.9)."},
+        "report": {"enum": ["exact", "near"],
+                   "description": "exact: verbatim repeats after folding case, spaces and "
+                                  "punctuation (default); near: only the nearly-equal ones."},
+        "across_files": {"type": "boolean",
+                         "description": "true: report paragraphs that recur in other files "
+                                        "of the run instead of within one file."},
+        "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1},
+                       "description": "Regexes; a block or line matching one is never "
+                                      "reported (a disclaimer repeated on purpose)."},
+    }
+    message_fields = ("match", "first_line", "first_column", "similarity", "words",
+                      "other_path", "other_line", "other_files", "more")
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(rule)
+        opts = rule.options
+        self.min_words = int(opts.get("min_words", 8))
+        self.near_ratio = float(opts.get("near_ratio", 0.9))
+        self.report = opts.get("report", "exact")
+        self.across_files = bool(opts.get("across_files", False))
+        patterns = list(opts.get("exceptions", ()))
+        for i, pat in enumerate(patterns):
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise RuleOptionError(
+                    "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
+                ) from None
+        self.exceptions = (
+            re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+        )
+        # Searching every document with a case-blind regex is slow (0.8 s on 25 MB); a
+        # literal every match must contain rules out almost all documents first.
+        self.exception_words: tuple[str, ...] | None = None
+        if patterns:
+            from healthlint.kinds.pattern import required_literals
+
+            words: set[str] = set()
+            for p in patterns:
+                lits = required_literals(p)
+                if lits is None:
+                    words = set()
+                    break
+                words.update(lits)
+            self.exception_words = tuple(sorted(words)) or None
+        self.scope = frozenset(rule.scope) if rule.scope else None
+        self._key = (self.min_words, self.near_ratio, tuple(patterns), rule.scope)
+
+    # ---- within one file -------------------------------------------------------------
+
+    def analyse(self, doc: Document) -> Analysis:
+        ref, key, result = _cache
+        if ref is not None and ref() is doc and key == self._key:
+            return result
+        if self.scope is None:
+            blocks = [b if b.scope != "front_matter" else None for b in doc.blocks]
+        else:
+            blocks = [b if b.scope in self.scope else None for b in doc.blocks]
+        exceptions = self.exceptions
+        if exceptions is not None and self.exception_words is not None:
+            folded = doc.prose.folded
+            if folded is None:
+                folded = doc.prose.text.lower()
+            if not any(w in folded for w in self.exception_words):
+                exceptions = None
+        units = units_of(blocks, self.min_words, exceptions)
+        result = Analysis(tuple(units), self.near_ratio)
+        _cache[:] = [weakref.ref(doc), self._key, result]
+        return result
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.across_files:
+            return
+        analysis = self.analyse(doc)
+        want_exact = self.report == "exact"
+        for r in analysis.repeats:
+            if r.exact != want_exact:
+                continue
+            u = analysis.units[r.later]
+            start, end = u.source_span(doc)
+            line, column = doc.lines.position(analysis.units[r.first].source_span(doc)[0])
+            yield self.finding(
+                doc, start, end,
+                first_line=line, first_column=column,
+                similarity=int(r.ratio * 100), words=len(u.words),
+            )
+
+    # ---- across files ----------------------------------------------------------------
+
+    def digest(self, doc: Document) -> Digest | None:
+        """Where each unit is and a hash of its words; None unless this rule is cross-file."""
+        if not self.across_files:
+            return None
+        out = []
+        seen: set[bytes] = set()
+        position = doc.lines.position
+        for u in self.analyse(doc).units:
+            h = hashlib.blake2b(b" ".join(u.words), digest_size=8).digest()
+            if h in seen:  # a repeat inside the file is the within-file rules' business
+                continue
+            seen.add(h)
+            start, end = u.source_span(doc)
+            out.append((h, start, end, *position(start), *position(end), doc.source[start:end]))
+        return doc.path, tuple(out)
+
+    def across(
+        self, digests: Mapping[str, Digest | None] | Iterable[Digest | None]
+    ) -> Iterator[Finding]:
+        """One finding per later file holding a paragraph that an earlier file holds.
+
+        `digests` maps each path to its digest in run order (or lists the digests).
+        """
+        if not self.across_files:
+            return
+        values = digests.values() if isinstance(digests, Mapping) else digests
+        holders: dict[bytes, list[tuple[str, DigestUnit]]] = {}
+        for digest in values:
+            if not digest:
+                continue
+            path, units = digest
+            for unit in units:
+                found = holders.get(unit[0])
+                if found is None:
+                    holders[unit[0]] = [(path, unit)]
+                else:
+                    found.append((path, unit))
+        rule = self.rule
+        for found in holders.values():
+            if len(found) < 2:
+                continue
+            first_path, first = found[0]
+            n_other = len(found) - 1
+            more = n_other - 1
+            tail = f" and {more} other file{'s' if more != 1 else ''}" if more else ""
+            for path, unit in found[1:]:
+                if path == first_path:
+                    continue
+                _, start, end, line, column, end_line, end_column, text = unit
+                yield Finding(
+                    path=path, line=line, column=column, end_line=end_line,
+                    end_column=end_column, rule=rule.id, category=rule.category,
+                    severity=rule.severity,
+                    message=rule.format_message(
+                        match=text, other_path=first_path, other_line=first[3],
+                        other_files=n_other, more=tail, words=len(text.split()),
+                    ),
+                    text=text, suggestion=rule.suggestion, start=start, end=end,
+                )
+
+    @staticmethod
+    def split_example(text: str) -> list[str]:
+        """The files of a pack example: a cross-file example separates them with a line
+        `<!-- next file -->` (an HTML comment, so no reader sees it as prose)."""
+        return [part for part in _NEXT_FILE.split(text)]
+
+
+_NEXT_FILE = re.compile(r"^[ \t]*<!--\s*next file\s*-->[ \t]*\r?\n", re.MULTILINE)
