@@ -12,7 +12,9 @@ labels each mention in a promotional context). Names come from
 - weak cues, counted: an ALL-CAPS word of `caps_min_length`+ letters or a CamelCase
   word used at least `min_mentions` times, unless it is a known acronym (`allow`), is
   spelled out in brackets somewhere ("(DTLT)"), appears in lower case too (a shouted
-  word), or sits among other capitals (a shouted heading).
+  word), or sits among other capitals (a shouted heading); and, when the rule lists
+  `commerce` words, only in a document that shows commercial intent (a neutral article
+  that names a drug brand three times is not an advertorial).
 
 A learned name is split into parts that can stand alone: each ALL-CAPS or CamelCase
 word, and each run of ordinary capitalised words that is not only generic product
@@ -25,7 +27,10 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+import regex
+
 from healthlint.kinds import Kind
+from healthlint.kinds.anchors import Anchors, doc_words, folded_text
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
@@ -43,8 +48,12 @@ _MODEL = re.compile(
     r"[ \t]+\d+\.\d+(?![.\d]*\d)"
 )
 _CAPS = re.compile(r"\b[A-Z]{2,}\b")
+# Any two capitals in one word ("BIOFLEX", "MultiPort", "GRPro"): a cheap scan; the
+# word around each hit is then read in Python.
+_TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
+_LETTERS = re.compile(r"[A-Za-z]*")
+_VERSION_DOT = regex.compile(r"\d\.\d")
 _CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
-_DEFINED = re.compile(r"\(([A-Z]{2,})s?[),;]|\b([A-Z]{2,})s?[ \t]+\((?=[A-Za-z]{3})")
 _VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
 _GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
 _WORDS = re.compile(r"[^\s]+")
@@ -82,9 +91,17 @@ class BrandKind(Kind):
         "brands": {"type": "array", "items": {"type": "string", "minLength": 2},
                    "description": "Brand and product names to report at every mention "
                                   "(case-insensitive). Config `brands` feeds this list."},
-        "teach": {"type": "array", "items": {"type": "string", "minLength": 1},
+        "teach": {"type": "array", "items": {"anyOf": [
+                      {"type": "string", "minLength": 1},
+                      {"type": "object", "required": ["pattern"], "additionalProperties": False,
+                       "properties": {"pattern": {"type": "string", "minLength": 1},
+                                      "anchors": {"type": "array",
+                                                  "items": {"type": "string", "minLength": 1}}}},
+                  ]},
                   "description": "Regexes with a group `name` (write <NAME> for a run of "
-                                 "capitalised words): each match teaches a brand name."},
+                                 "capitalised words): each match teaches a brand name. "
+                                 "With `anchors` (words every match contains) a pattern "
+                                 "runs only near them."},
         "allow": {"type": "array", "items": {"type": "string", "minLength": 2},
                   "description": "Acronyms and names never taken for a brand (FDA, PubMed)."},
         "generic": {"type": "array", "items": {"type": "string", "minLength": 1},
@@ -96,6 +113,10 @@ class BrandKind(Kind):
         "caps_min_length": {"type": "integer", "minimum": 2,
                             "description": "Shortest ALL-CAPS word that may be a brand "
                                            "(default 5; shorter ones are mostly acronyms)."},
+        "commerce": {"type": "array", "items": {"type": "string", "minLength": 1},
+                     "description": "Words or phrases showing commercial intent; when given, "
+                                    "a name learned from repetition alone counts only in a "
+                                    "document that holds one of them."},
         "heuristics": {"type": "boolean",
                        "description": "Learn names from the text (default true); false: "
                                       "only `brands` and `teach`."},
@@ -116,13 +137,26 @@ class BrandKind(Kind):
             )
             if self.brands else None
         )
-        self.teach = _compile_list("teach", opts.get("teach", ()))
+        self.teach = []
+        for i, item in enumerate(opts.get("teach", ())):
+            pattern = item if isinstance(item, str) else item["pattern"]
+            try:
+                compiled = re.compile(pattern.replace("<NAME>", NAME))
+            except re.error as exc:
+                raise RuleOptionError(
+                    "teach", f"teach {i + 1} does not compile: {exc}: {pattern!r}"
+                ) from None
+            anchors = None if isinstance(item, str) or not item.get("anchors") else (
+                Anchors(item["anchors"], 160)
+            )
+            self.teach.append((compiled, anchors))
         self.exceptions = _compile_list("exceptions", opts.get("exceptions", ()), re.IGNORECASE)
         self.allow = frozenset(opts.get("allow", ()))
         self.generic = frozenset(opts.get("generic", DEFAULT_GENERIC))
         self.min_mentions = int(opts.get("min_mentions", 3))
         self.caps_min = int(opts.get("caps_min_length", 5))
         self.heuristics = bool(opts.get("heuristics", True))
+        self.commerce = Anchors(opts["commerce"]) if opts.get("commerce") else None
 
     # ---- learning names --------------------------------------------------------------
 
@@ -154,50 +188,82 @@ class BrandKind(Kind):
         close()
         return out
 
-    def learn(self, text: str) -> dict[str, str]:
+    def learn(self, doc: Document) -> dict[str, str]:
         """Name part -> why it is a brand, for one document's prose."""
+        text = doc.prose.text
         names: dict[str, str] = {}
 
         def add(name: str, reason: str) -> None:
             for part in self.parts(name):
                 names.setdefault(part, reason)
 
-        for m in _TRADEMARK.finditer(text):
-            add(m.group("name"), "marked as a trademark")
-        for m in _MODEL.finditer(text):
-            add(m.group("make") + m.group("model"), "a product model")
-        for pat in self.teach:
-            for m in pat.finditer(text):
+        if "™" in text or "®" in text or "(TM)" in text or "(R)" in text:
+            for m in _TRADEMARK.finditer(text):
+                add(m.group("name"), "marked as a trademark")
+        for m in _VERSION_DOT.finditer(text):
+            model = _MODEL.search(text, max(0, m.start() - 80), m.end() + 1)
+            if model:
+                add(model.group("make") + model.group("model"), "a product model")
+        exact = doc.prose.folded is not None
+        for pat, anchors in self.teach:
+            if anchors is None or not exact:
+                found = pat.finditer(text)
+            else:
+                found = (
+                    m for s, e in anchors.ranges(anchors.hits(doc), len(text))
+                    for m in pat.finditer(text, s, e)
+                )
+            for m in found:
                 if m.group("name"):
                     add(m.group("name"), "promoted")
-        if self.heuristics:
+        if self.heuristics and (self.commerce is None or self._commercial(doc)):
             self._weak(text, names)
         return {n: r for n, r in names.items() if n not in self.allow and self._proper(n, text)}
 
+    def _commercial(self, doc: Document) -> bool:
+        words = doc_words(doc)
+        if any(w.encode() in words for w in self.commerce.words):
+            return True
+        folded = folded_text(doc)
+        return any(s in folded for s in self.commerce.symbols)
+
     def _weak(self, text: str, names: dict[str, str]) -> None:
-        defined = {a or b for a, b in _DEFINED.findall(text)}
-        counts: dict[str, int] = {}
-        for m in _CAPS.finditer(text):
-            word = m.group()
-            if len(word) < self.caps_min or word in self.allow or word in defined:
+        """ALL-CAPS and CamelCase words used `min_mentions` times or more."""
+        seen: dict[str, list[int]] = {}
+        last_end = -1
+        for m in _TWO_CAPS.finditer(text):
+            start = m.start()
+            if start < last_end or (start and text[start - 1].isalnum()):
                 continue
-            if self._shouted(text, m.start(), m.end()):
+            end = _LETTERS.match(text, m.end()).end()
+            last_end = end
+            if end < len(text) and text[end].isdigit():
+                continue  # "COVID19", "HbA1c": codes, not names
+            word = text[start:end]
+            at = seen.get(word)
+            if at is None:
+                seen[word] = [start]
+            else:
+                at.append(start)
+        need = self.min_mentions
+        for word, starts in seen.items():
+            if len(starts) < need or word in self.allow or word in self.generic:
                 continue
-            counts[word] = counts.get(word, 0) + 1
-        for m in _CAMEL.finditer(text):
-            word = m.group()
-            if word in self.allow or word.startswith(_NAME_PREFIXES):
+            if word.isupper():
+                if len(word) < self.caps_min or f"({word}" in text or f"{word} (" in text:
+                    continue  # short caps are acronyms; "(DTLT)" spells one out
+                size = len(word)
+                if sum(1 for s in starts if not self._shouted(text, s, s + size)) < need:
+                    continue
+            elif not _CAMEL.fullmatch(word) or word.startswith(_NAME_PREFIXES):
                 continue
-            counts[word] = counts.get(word, 0) + 1
-        for word, n in counts.items():
-            if n >= self.min_mentions and word not in self.generic:
-                names.setdefault(word, f"named {n} times")
+            names.setdefault(word, f"named {len(starts)} times")
 
     def _proper(self, name: str, text: str) -> bool:
         """False for a one-word name that the text also writes in lower case."""
-        if " " in name:
-            return True
         low = name.lower()
+        if " " in name or low not in text:
+            return True
         return re.search(rf"(?<![\w./@-]){re.escape(low)}(?![\w/]|\.\w)", text) is None
 
     def _shouted(self, text: str, start: int, end: int) -> bool:
@@ -214,15 +280,18 @@ class BrandKind(Kind):
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         text = prose.text
-        names = self.learn(text)
+        names = self.learn(doc)
         spans: list[tuple[int, int, str]] = []
-        if names:
-            alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            for m in re.finditer(rf"(?<![\w-])(?:{alternation})(?!\w)", text):
-                spans.append((m.start(), m.end(), m.group()))
-        if self.brand_re is not None:
-            for m in self.brand_re.finditer(text):
-                spans.append((m.start(), m.end(), m.group()))
+        for name in names:
+            spans += _find_words(text, name, name)
+        if self.brands:
+            folded = folded_text(doc)
+            if len(folded) == len(text):
+                for brand in self.brands:
+                    for s, e, _ in _find_words(folded, brand.lower(), brand):
+                        spans.append((s, e, text[s:e]))
+            else:
+                spans += [(m.start(), m.end(), m.group()) for m in self.brand_re.finditer(text)]
         if not spans:
             return
         spans.sort()
@@ -247,6 +316,22 @@ class BrandKind(Kind):
                 doc, *block.source_span(offset, stop),
                 name=name, count=counts[name.lower()], reason=reason,
             )
+
+
+def _find_words(text: str, needle: str, label: str) -> list[tuple[int, int, str]]:
+    """Whole-word occurrences of `needle` in `text` (a hyphen may follow: "ACME-range")."""
+    out = []
+    size = len(needle)
+    n = len(text)
+    i = text.find(needle)
+    while i >= 0:
+        j = i + size
+        if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-")) and (
+            j >= n or not (text[j].isalnum() or text[j] == "_")
+        ):
+            out.append((i, j, label))
+        i = text.find(needle, j)
+    return out
 
 
 def _merge(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

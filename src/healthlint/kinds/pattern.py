@@ -170,6 +170,16 @@ class PatternKind(Kind):
         "limit": {"type": "integer", "minimum": 1, "description": "At most this many findings per file."},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1},
                      "description": "Prefilter words; default: derived from the patterns."},
+        "anchors": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "Words (whole, any case) or symbols one of which every "
+                                   "match contains: the expression then runs only near them "
+                                   "(much faster for long phrase lists)."},
+        "anchor_pattern": {"type": "string", "minLength": 1,
+                           "description": "A fast regex whose hits are anchors too (for "
+                                          "matches without a fixed word, e.g. digits)."},
+        "anchor_window": {"type": "integer", "minimum": 10, "maximum": 5000,
+                          "description": "Characters searched each side of an anchor "
+                                         "(default 80)."},
     }
     message_fields = ("match",)
 
@@ -206,6 +216,17 @@ class PatternKind(Kind):
         self.question = opts.get("question", "downgrade")
         self.limit = opts.get("limit")
         self.scope = frozenset(rule.scope) if rule.scope else None
+        self.anchors = None
+        if opts.get("anchors") or opts.get("anchor_pattern"):
+            from healthlint.kinds.anchors import Anchors
+
+            self.anchors = Anchors(opts.get("anchors", ()), int(opts.get("anchor_window", 80)))
+        self.anchor_re = None
+        if opts.get("anchor_pattern"):
+            try:
+                self.anchor_re = regex.compile(opts["anchor_pattern"], regex.V0)
+            except regex.error as exc:
+                raise RuleOptionError("anchor_pattern", f"does not compile: {exc}") from None
 
     def _keywords(self, given, phrases: list[str], patterns: list[str]) -> tuple[str, ...] | None:
         if given:
@@ -227,11 +248,13 @@ class PatternKind(Kind):
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         folded = prose.folded
-        if self.keywords is not None:
+        if self.keywords is not None and self.anchors is None:
             haystack = folded if folded is not None else prose.text.lower()
             if not any(k in haystack for k in self.keywords):
                 return
-        if self.on_folded and folded is not None:
+        if self.anchors is not None and folded is not None:
+            matches = self._anchored(doc, folded)
+        elif self.on_folded and folded is not None:
             matches = self.regex.finditer(folded)
         elif self.on_folded:  # lower() changed the text's length: match case-blind instead
             matches = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE).finditer(prose.text)
@@ -256,6 +279,15 @@ class PatternKind(Kind):
             emitted += 1
             if self.limit and emitted >= self.limit:
                 return
+
+    def _anchored(self, doc: Document, folded: str) -> Iterator:
+        """Matches of the expression in windows around the rule's anchors only."""
+        hits = self.anchors.hits(doc)
+        if self.anchor_re is not None:
+            hits += [m.start() for m in self.anchor_re.finditer(doc.prose.text)]
+        text = folded if self.on_folded else doc.prose.text
+        for s, e in self.anchors.ranges(hits, len(text)):
+            yield from self.regex.finditer(text, s, e)
 
     def _severity(self, block: Block, start: int, end: int):
         """The severity for a match at block.text[start:end], or None to drop it."""

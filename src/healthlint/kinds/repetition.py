@@ -130,34 +130,46 @@ def lcs_length(a: Iterable, b: Iterable) -> int:
     return len(a) - bin(v).count("1")
 
 
-def units_of(blocks: Sequence[Block], min_words: int, exceptions=None) -> list[Unit]:
+# Common non-ASCII punctuation and symbols; all of it is \\W, so turning it into spaces
+# keeps the words \\w+ finds, and most documents then take the one-pass path below.
+_PUNCT = (
+    "\u2014\u2013\u2010\u2011\u2019\u2018\u201c\u201d\u2026\u2022\u00a0\u2192\u2190"
+    "\u00b7\u00d7\u00b0\u2212\u2265\u2264\u00b1\u2714\u2713\u2122\u00ae\u00a9\u00ab\u00bb"
+)
+# Like _ASCII_WORDS, but line ends survive, so block and line breaks can be split on.
+_ASCII_WORDS_NL = bytes(b if c != 10 else 10 for c, b in enumerate(_ASCII_WORDS))
+# ... and bytes of non-ASCII characters stay word bytes (for text whose only non-ASCII
+# characters are letters and digits, such as "β" or "²").
+_UTF8_WORDS_NL = bytes(b if c < 128 else c for c, b in enumerate(_ASCII_WORDS_NL))
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
+
+
+def units_of(blocks: Sequence[Block | None], min_words: int, exceptions=None) -> list[Unit]:
     """The units of `blocks` in text order (a block before the lines inside it).
 
     `blocks` are the document's blocks, in order; None stands for a block the rule
     does not read. `exceptions`, a compiled regex or None, drops the units it matches.
     """
+    chosen = [(bi, b) for bi, b in enumerate(blocks) if b is not None]
+    folded = _fold_blocks([b.text for _, b in chosen])
     units: list[Unit] = []
-    for bi, block in enumerate(blocks):
-        if block is None:
-            continue
-        text = block.text
-        if "\n" not in text:
-            words = fold(text)
+    for (bi, block), piece in zip(chosen, folded, strict=True):
+        if len(piece) == 1:
+            words = piece[0]
             if len(words) >= min_words:
-                units.append(Unit(bi, 0, len(text), tuple(words)))
+                units.append(Unit(bi, 0, len(block.text), tuple(words)))
             continue
         lines = []
         pos = 0
         every: list[bytes] = []
-        for line in text.split("\n"):
-            words = fold(line)
+        for line, words in zip(block.text.split("\n"), piece, strict=True):
             every += words
             if len(words) >= min_words:
                 lead = len(line) - len(line.lstrip())
                 lines.append(Unit(bi, pos + lead, pos + len(line.rstrip()), tuple(words)))
             pos += len(line) + 1
         if len(every) >= min_words:
-            units.append(Unit(bi, 0, len(text), tuple(every)))
+            units.append(Unit(bi, 0, len(block.text), tuple(every)))
         # a line holding all of the block's words is the block itself
         units.extend(u for u in lines if len(u.words) < len(every))
     if exceptions is not None:
@@ -165,16 +177,58 @@ def units_of(blocks: Sequence[Block], min_words: int, exceptions=None) -> list[U
     return units
 
 
+def _fold_blocks(texts: list[str]) -> list[list[list[bytes]]]:
+    """fold() of every line of every text: texts -> lines -> words.
+
+    One pass over the whole document when it is ASCII once common punctuation is
+    blanked (the usual case), else block by block.
+    """
+    joined = "\n\n".join(texts).lower()
+    for ch in _PUNCT:
+        if ch in joined:
+            joined = joined.replace(ch, " ")
+    if joined.isascii():
+        table = _ASCII_WORDS_NL
+    elif not _NON_ASCII_NON_WORD.search(joined):
+        table = _UTF8_WORDS_NL
+    else:
+        table = None
+    if table is not None and "\n\n\n" not in joined:
+        pieces = joined.encode().translate(table).split(b"\n\n")
+        if len(pieces) == len(texts) and all(
+            p.count(b"\n") == t.count("\n")
+            for p, t in zip(pieces, texts, strict=True)
+            if b"\n" in p or "\n" in t
+        ):
+            return [[line.split() for line in p.split(b"\n")] for p in pieces]
+    return [[fold(line) for line in t.split("\n")] for t in texts]
+
+
+# Very common words never serve as index keys: they would put most units in one bucket.
+_STOP = frozenset(
+    w.encode()
+    for w in (
+        "a an the and or but if of to in on at by for with from as is are was were be been "
+        "being it its this that these those there their they them he she his her we our you "
+        "your i my me not no can may might will would should could do does did have has had "
+        "so than then also more most such into over under about after before between through "
+        "which who whom what when where why how all any each other some many much very s t"
+    ).split()
+)
+
+
 def find_repeats(
     units: Sequence[Unit], near_ratio: float | None, stats: dict | None = None
 ) -> list[Repeat]:
     """Each unit that repeats an earlier, non-overlapping one; the earliest match wins.
 
-    `units` must be in text order. Near candidates come from prefix filtering over word
-    occurrences ordered by their string hash: if at most k of X's words are outside
-    the common subsequence with Y, the word of smallest hash inside it is among the
-    first k + 1 of X (and of Y) in that order. Sorting plain ints keeps this in C.
-    `stats`, if given, counts candidate pairs and LCS verifications.
+    `units` must be in text order. Near candidates come from prefix filtering (see the
+    module note) over each unit's distinct content words ordered by their hash: if at
+    most k of X's distinct words are missing from Y, the common word of smallest hash is
+    among the first k + 1 of X and of Y. Sorting plain ints keeps this in C. A unit with
+    k or fewer content words has no such guarantee and is compared with every unit of
+    its length band instead (such units are rare). `stats`, if given, counts candidate
+    pairs and LCS verifications.
     """
     by_key: dict[tuple[bytes, ...], list[int]] = {}
     index: dict[int, list[int]] = {}
@@ -184,14 +238,15 @@ def find_repeats(
     if near:
         slack = 1.0 - near_ratio
         longest = max((len(u.words) for u in units), default=1)
-        # most of a unit's words a near match may lack, by unit length
+        # most of a unit's distinct words a near match may lack, by unit length
         lacking = [int(slack * k + 1e-9) for k in range(longest + 1)]
         # Index by word hash and length band: two units whose lengths differ by more
-        # than the ratio allows sit in bands at least two apart and never meet, so a
-        # common word ("the") does not make every unit a candidate of every other.
+        # than the ratio allows sit in bands at least two apart and never meet.
         step = -math.log(near_ratio)
         band = [0] + [int(math.log(k) / step) for k in range(1, longest + 1)]
         sets: dict[int, frozenset[bytes]] = {}
+        by_band: dict[int, list[int]] = {}
+        loose: list[int] = []  # units without enough content words to index
         get = index.get
     for i, u in enumerate(units):
         if reported and _inside(u, reported):
@@ -211,33 +266,43 @@ def find_repeats(
             continue
         n = len(words)
         missing = lacking[n]
-        prefix = sorted(map(hash, words))[: missing + 1] if missing else (min(map(hash, words)),)
         b = band[n]
-        candidates: list[int] = []
-        for h in prefix:
-            k = h * 4096 + b
-            below = get(k - 1)
-            if below:
-                candidates += below
-            above = get(k + 1)
-            if above:
-                candidates += above
-            here = get(k)
-            if here:
-                candidates += here
-                here.append(i)
-            else:
-                index[k] = [i]
+        mine = sets[i] = frozenset(words)
+        content = mine - _STOP
+        candidates: list[int] = list(loose)
+        if len(content) > missing:
+            prefix = sorted(map(hash, content))[: missing + 1] if missing else (
+                min(map(hash, content)),
+            )
+            for h in prefix:
+                k = h * 4096 + b
+                below = get(k - 1)
+                if below:
+                    candidates += below
+                above = get(k + 1)
+                if above:
+                    candidates += above
+                here = get(k)
+                if here:
+                    candidates += here
+                    here.append(i)
+                else:
+                    index[k] = [i]
+        else:
+            for bb in (b - 1, b, b + 1):
+                candidates += by_band.get(bb, ())
+            loose.append(i)
+        by_band.setdefault(b, []).append(i)
         if not candidates:
             continue
         best: tuple[int, float] | None = None
-        for j in sorted(set(candidates)):
+        unique = sorted(set(candidates))
+        for j in unique:
             other = units[j]
             m = len(other.words)
-            if min(n, m) < near_ratio * max(n, m) - 1e-9 or _overlap(u, other):
+            if j == i or min(n, m) < near_ratio * max(n, m) - 1e-9 or _overlap(u, other):
                 continue
-            mine = sets.get(i) or sets.setdefault(i, frozenset(words))
-            theirs = sets.get(j) or sets.setdefault(j, frozenset(other.words))
+            theirs = sets[j]
             shared = len(mine & theirs)
             if shared < len(mine) - missing or shared < len(theirs) - lacking[m]:
                 continue
@@ -248,7 +313,7 @@ def find_repeats(
                 best = (j, ratio)
                 break  # candidates are in text order: this is the earliest match
         if stats is not None:
-            stats["candidates"] = stats.get("candidates", 0) + len(set(candidates))
+            stats["candidates"] = stats.get("candidates", 0) + len(unique)
         if best is not None:
             repeats.append(Repeat(i, best[0], False, best[1]))
             reported.append(u)
@@ -404,27 +469,28 @@ class RepetitionKind(Kind):
                 else:
                     found.append((path, unit))
         rule = self.rule
+        rule_id, category, severity, suggestion = (
+            rule.id, rule.category, rule.severity, rule.suggestion
+        )
         for found in holders.values():
             if len(found) < 2:
                 continue
             first_path, first = found[0]
             n_other = len(found) - 1
             more = n_other - 1
-            tail = f" and {more} other file{'s' if more != 1 else ''}" if more else ""
+            message = rule.format_message(
+                other_path=first_path, other_line=first[3], other_files=n_other,
+                more=f" and {more} other file{'s' if more != 1 else ''}" if more else "",
+                match=first[7], words=len(first[7].split()),
+            )
             for path, unit in found[1:]:
                 if path == first_path:
                     continue
                 _, start, end, line, column, end_line, end_column, text = unit
-                yield Finding(
-                    path=path, line=line, column=column, end_line=end_line,
-                    end_column=end_column, rule=rule.id, category=rule.category,
-                    severity=rule.severity,
-                    message=rule.format_message(
-                        match=text, other_path=first_path, other_line=first[3],
-                        other_files=n_other, more=tail, words=len(text.split()),
-                    ),
-                    text=text, suggestion=rule.suggestion, start=start, end=end,
-                )
+                # positional: a frozen dataclass is slow to build from keywords, and a
+                # corpus of pasted articles yields one finding per shared paragraph
+                yield Finding(path, line, column, end_line, end_column, rule_id, category,
+                              severity, message, text, suggestion, start, end)
 
     @staticmethod
     def split_example(text: str) -> list[str]:
