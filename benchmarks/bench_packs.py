@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"read {t1 - t0:.2f} s   check {t2 - t1:.2f} s   across {t3 - t2:.2f} s   "
           f"rules total {t3 - t1:.2f} s")
     for rule, secs in per_rule.most_common():
-        print(f"  {secs:6.3f} s  {counts[rule.split(' ')[0]] if '(' not in rule else '':>7}  {rule}")
+        n = counts[rule] if "(" not in rule else ""
+        print(f"  {secs:6.3f} s  {n:>7}  {rule}")
     print("findings:", dict(counts))
     return 0
 

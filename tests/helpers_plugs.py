@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from healthlint import readers
 from healthlint.packs import build_checks, load_packs, resolve
 
 
-@lru_cache(maxsize=None)
+@cache
 def checks_of(pack: str) -> dict:
     return {c.rule.short_id: c for c in build_checks(load_packs([resolve(pack)]))}
 
