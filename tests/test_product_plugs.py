@@ -17,6 +17,7 @@ CASES = [
     ("call-to-action", "Schedule your free assessment with our team.",
      ["Schedule your free assessment"]),
     ("call-to-action", "Contact us to learn more about the wrap.", ["Contact us"]),
+    ("call-to-action", "Home | About | Contact Us", []),  # site navigation, not a request
     ("call-to-action", "Stock is low, so buy now while supplies last.",
      ["buy now", "while supplies last"]),
     ("call-to-action", "View Corelle Knee Sleeve → for sizes.", ["View Corelle Knee Sleeve →"]),
@@ -63,6 +64,8 @@ CASES = [
     ("clinic-promotion", "At our clinic, patients rest on a heated table.", ["At our clinic"]),
     ("clinic-promotion", "We offer laser therapy sessions six days a week.",
      ["We offer laser therapy sessions"]),
+    ("clinic-promotion", "Northside Spine Care is excited to offer cold laser therapy.",
+     ["is excited to offer"]),
     ("clinic-promotion", "Our bodies repair small tears overnight.", []),
     ("clinic-promotion", "Many clinics offer laser therapy; ask about the dose.", []),
 ]
@@ -92,6 +95,10 @@ BRAND_CASES = [
     # a model with a version number teaches the make and the model
     ("Between sessions the Brightline ZenPro 2.4 cools the joint. Brightline is light.",
      ["Brightline ZenPro 2.4", "Brightline"]),
+    # a make with a model code and a device noun
+    ("Patients treated with Lumora's QX 450 laser improved. The Lumora probe is small.",
+     ["Lumora", "Lumora"]),
+    ("A Class IV 980 laser is stronger than a Class III laser.", []),
     # a trademark sign is enough on its own
     ("The SoftCure™ wrap eases neck tension.", ["SoftCure"]),
     # the shop the author owns

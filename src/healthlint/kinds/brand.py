@@ -47,12 +47,19 @@ _MODEL = re.compile(
     r"(?P<model>(?=[A-Za-z]*[a-z])(?=[a-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{2,})"
     r"[ \t]+\d+\.\d+(?![.\d]*\d)"
 )
+# A make followed by a short model code and a device noun: "Acme's QX 450 laser".
+_MAKE_MODEL = re.compile(
+    r"(?P<make>\b[A-Z][a-z]{2,})(?:['’]s)?[ \t]+"
+    r"[A-Z]{1,4}[ \t-]?\d{2,4}[A-Za-z]?[ \t]+(?i:laser|device|system|unit|machine|wrap|panel|"
+    r"mask|cap|helmet|pad|probe)s?\b"
+)
 _CAPS = re.compile(r"\b[A-Z]{2,}\b")
 # Any two capitals in one word ("BIOFLEX", "MultiPort", "GRPro"): a cheap scan; the
 # word around each hit is then read in Python.
 _TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
 _LETTERS = re.compile(r"[A-Za-z]*")
 _VERSION_DOT = regex.compile(r"\d\.\d")
+_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")
 _CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
 _VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
 _GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
@@ -71,7 +78,9 @@ DEFAULT_GENERIC = (
     "Health Home Professional Clinical Medical Back Pain Relief Knee Neck Shoulder Spine "
     "Spinal Lumbar Session Sessions Product Products Shop Store Cart Details Pricing "
     "Price More All New Now Today Here Learn Read View Buy Order Book Call Contact "
-    "Speak Team Free Best Top Our Your"
+    "Speak Team Free Best Top Our Your Class Type Stage Grade Level Phase Group Series "
+    "Figure Table Section Chapter Part Step Version Deep Tissue High Low Power Intensity "
+    "Cold Hot"
 ).split()
 
 
@@ -204,6 +213,8 @@ class BrandKind(Kind):
             model = _MODEL.search(text, max(0, m.start() - 80), m.end() + 1)
             if model:
                 add(model.group("make") + model.group("model"), "a product model")
+        for m in _MAKE_MODEL.finditer(text) if _HAS_MODEL_CODE.search(text) else ():
+            add(m.group("make"), "a product model")
         exact = doc.prose.folded is not None
         for pat, anchors in self.teach:
             if anchors is None or not exact:
