@@ -42,4 +42,6 @@ def test_anchor_hits_are_whole_words_and_symbols():
     text = doc.prose.text
     assert sorted(text[h:h + 4] for h in a.hits(doc)) == ["Book", "call", "→ ca"]
     assert b"book" in doc_words(doc) and b"booking" in doc_words(doc)
-    assert a.ranges([5, 10, 500], 600) == [(0, 90), (420, 580)]
+    assert a.ranges([5, 10, 500], " " * 600) == [(0, 90), (420, 580)]
+    # a window is widened to the end of the word it would cut
+    assert Anchors(["call"], 10).ranges([0], "call usual") == [(0, 10)]

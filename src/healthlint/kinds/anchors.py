@@ -86,12 +86,14 @@ class Anchors:
                 i = folded.find(s, i + len(s))
         return out
 
-    def ranges(self, hits: list[int], length: int) -> list[tuple[int, int]]:
-        """Merged windows around `hits`, clipped to [0, length)."""
+    def ranges(self, hits: list[int], text: str) -> list[tuple[int, int]]:
+        """Merged windows around `hits` in `text`. A window never ends inside a word: a
+        regex sees its end as the end of the text, so "us\\b" would match in "usual"."""
         if not hits:
             return []
         hits.sort()
         w = self.window
+        length = len(text)
         out: list[list[int]] = []
         for h in hits:
             s, e = max(0, h - w), min(length, h + w)
@@ -99,4 +101,9 @@ class Anchors:
                 out[-1][1] = max(out[-1][1], e)
             else:
                 out.append([s, e])
+        for r in out:
+            e = r[1]
+            while e < length and text[e].isalnum():
+                e += 1
+            r[1] = e
         return [(s, e) for s, e in out]

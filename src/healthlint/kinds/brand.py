@@ -221,7 +221,7 @@ class BrandKind(Kind):
                 found = pat.finditer(text)
             else:
                 found = (
-                    m for s, e in anchors.ranges(anchors.hits(doc), len(text))
+                    m for s, e in anchors.ranges(anchors.hits(doc), text)
                     for m in pat.finditer(text, s, e)
                 )
             for m in found:

@@ -286,7 +286,7 @@ class PatternKind(Kind):
         if self.anchor_re is not None:
             hits += [m.start() for m in self.anchor_re.finditer(doc.prose.text)]
         text = folded if self.on_folded else doc.prose.text
-        for s, e in self.anchors.ranges(hits, len(text)):
+        for s, e in self.anchors.ranges(hits, text):
             yield from self.regex.finditer(text, s, e)
 
     def _severity(self, block: Block, start: int, end: int):
