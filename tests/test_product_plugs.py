@@ -104,6 +104,9 @@ BRAND_CASES = [
     # the shop the author owns
     ("Sam Carter, owner of Bright Path Wellness, started the store to share tools. "
      "Bright Path Wellness ships nationwide.", ["Bright Path Wellness", "Bright Path Wellness"]),
+    # ... but not when the biography only lists credentials
+    ("Dr Ana Ruiz, founder of Harbor Spine Institute, trained in Madrid. Harbor Spine "
+     "Institute runs trials.", []),
     # a clinic speaking for itself
     ("At ProSpinal, we specialize in laser care. ProSpinal patients rest after.",
      ["ProSpinal", "ProSpinal"]),

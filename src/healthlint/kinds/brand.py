@@ -105,12 +105,14 @@ class BrandKind(Kind):
                       {"type": "object", "required": ["pattern"], "additionalProperties": False,
                        "properties": {"pattern": {"type": "string", "minLength": 1},
                                       "anchors": {"type": "array",
-                                                  "items": {"type": "string", "minLength": 1}}}},
+                                                  "items": {"type": "string", "minLength": 1}},
+                                      "context": {"type": "string", "minLength": 1}}},
                   ]},
                   "description": "Regexes with a group `name` (write <NAME> for a run of "
                                  "capitalised words): each match teaches a brand name. "
                                  "With `anchors` (words every match contains) a pattern "
-                                 "runs only near them."},
+                                 "runs only near them; with `context` (a regex) it teaches "
+                                 "only when the context is found in the same block."},
         "allow": {"type": "array", "items": {"type": "string", "minLength": 2},
                   "description": "Acronyms and names never taken for a brand (FDA, PubMed)."},
         "generic": {"type": "array", "items": {"type": "string", "minLength": 1},
@@ -158,7 +160,15 @@ class BrandKind(Kind):
             anchors = None if isinstance(item, str) or not item.get("anchors") else (
                 Anchors(item["anchors"], 160)
             )
-            self.teach.append((compiled, anchors))
+            context = None
+            if not isinstance(item, str) and item.get("context"):
+                try:
+                    context = re.compile(item["context"], re.IGNORECASE)
+                except re.error as exc:
+                    raise RuleOptionError(
+                        "teach", f"teach {i + 1} context does not compile: {exc}"
+                    ) from None
+            self.teach.append((compiled, anchors, context))
         self.exceptions = _compile_list("exceptions", opts.get("exceptions", ()), re.IGNORECASE)
         self.allow = frozenset(opts.get("allow", ()))
         self.generic = frozenset(opts.get("generic", DEFAULT_GENERIC))
@@ -216,7 +226,7 @@ class BrandKind(Kind):
         for m in _MAKE_MODEL.finditer(text) if _HAS_MODEL_CODE.search(text) else ():
             add(m.group("make"), "a product model")
         exact = doc.prose.folded is not None
-        for pat, anchors in self.teach:
+        for pat, anchors, context in self.teach:
             if anchors is None or not exact:
                 found = pat.finditer(text)
             else:
@@ -225,8 +235,13 @@ class BrandKind(Kind):
                     for m in pat.finditer(text, s, e)
                 )
             for m in found:
-                if m.group("name"):
-                    add(m.group("name"), "promoted")
+                if not m.group("name"):
+                    continue
+                if context is not None:
+                    block = doc.prose.blocks[doc.prose.locate(m.start())[0]]
+                    if not context.search(block.text):
+                        continue
+                add(m.group("name"), "promoted")
         if self.heuristics and (self.commerce is None or self._commercial(doc)):
             self._weak(text, names)
         return {n: r for n, r in names.items() if n not in self.allow and self._proper(n, text)}

@@ -217,6 +217,9 @@ _STOP = frozenset(
 )
 
 
+_STOP_HASHES = frozenset(map(hash, _STOP))
+
+
 def find_repeats(
     units: Sequence[Unit], near_ratio: float | None, stats: dict | None = None
 ) -> list[Repeat]:
@@ -244,7 +247,7 @@ def find_repeats(
         # than the ratio allows sit in bands at least two apart and never meet.
         step = -math.log(near_ratio)
         band = [0] + [int(math.log(k) / step) for k in range(1, longest + 1)]
-        sets: dict[int, frozenset[bytes]] = {}
+        sets: dict[int, set[int]] = {}
         by_band: dict[int, list[int]] = {}
         loose: list[int] = []  # units without enough content words to index
         get = index.get
@@ -267,13 +270,11 @@ def find_repeats(
         n = len(words)
         missing = lacking[n]
         b = band[n]
-        mine = sets[i] = frozenset(words)
-        content = mine - _STOP
+        # distinct content words, as their hashes: a collision can only add a candidate
+        mine = sets[i] = set(map(hash, words)) - _STOP_HASHES
         candidates: list[int] = list(loose)
-        if len(content) > missing:
-            prefix = sorted(map(hash, content))[: missing + 1] if missing else (
-                min(map(hash, content)),
-            )
+        if len(mine) > missing:
+            prefix = sorted(mine)[: missing + 1] if missing else (min(mine),)
             for h in prefix:
                 k = h * 4096 + b
                 below = get(k - 1)
