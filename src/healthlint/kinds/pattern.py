@@ -209,7 +209,11 @@ class PatternKind(Kind):
                 self.exceptions.append(regex.compile(pat, flags | (0 if self.case_sensitive else regex.IGNORECASE)))
             except regex.error as exc:
                 raise RuleOptionError("exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}") from None
-        self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
+        # anchored rules find their words themselves; deriving keywords costs a regex parse
+        anchored = bool(opts.get("anchors") or opts.get("anchor_pattern"))
+        self.keywords = (
+            None if anchored else self._keywords(opts.get("keywords"), phrases, patterns)
+        )
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
@@ -248,7 +252,7 @@ class PatternKind(Kind):
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         folded = prose.folded
-        if self.keywords is not None and self.anchors is None:
+        if self.keywords is not None:
             haystack = folded if folded is not None else prose.text.lower()
             if not any(k in haystack for k in self.keywords):
                 return
