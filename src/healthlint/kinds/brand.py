@@ -59,7 +59,7 @@ _CAPS = re.compile(r"\b[A-Z]{2,}\b")
 _TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
 _LETTERS = re.compile(r"[A-Za-z]*")
 _VERSION_DOT = regex.compile(r"\d\.\d")
-_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")
+_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
 _CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
 _VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
 _GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
@@ -223,8 +223,14 @@ class BrandKind(Kind):
             model = _MODEL.search(text, max(0, m.start() - 80), m.end() + 1)
             if model:
                 add(model.group("make") + model.group("model"), "a product model")
-        for m in _MAKE_MODEL.finditer(text) if _HAS_MODEL_CODE.search(text) else ():
-            add(m.group("make"), "a product model")
+        end = -1
+        for hit in _HAS_MODEL_CODE.finditer(text):
+            if hit.start() < end:
+                continue
+            m = _MAKE_MODEL.search(text, max(0, hit.start() - 40), hit.end() + 40)
+            if m:
+                end = m.end()
+                add(m.group("make"), "a product model")
         exact = doc.prose.folded is not None
         for pat, anchors, context in self.teach:
             if anchors is None or not exact:
