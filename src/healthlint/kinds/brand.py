@@ -220,6 +220,11 @@ class BrandKind(Kind):
             for m in _TRADEMARK.finditer(text):
                 add(m.group("name"), "marked as a trademark")
         for m in _VERSION_DOT.finditer(text):
+            j = m.start()
+            while j and text[j - 1].isdigit():
+                j -= 1
+            if j < 2 or text[j - 1] not in " \t" or not text[j - 2].isalpha():
+                continue  # a bare figure ("2.3 points"), not "Name 2.3"
             model = _MODEL.search(text, max(0, m.start() - 80), m.end() + 1)
             if model:
                 add(model.group("make") + model.group("model"), "a product model")
