@@ -14,9 +14,12 @@ word sequences with case, whitespace and punctuation folded away.
 Near candidates are found without comparing all pairs, by prefix filtering (Chaudhuri
 et al. 2006; Bayardo et al. 2007): if X and Y are near, at most floor((1 - r) * |X|)
 of X's distinct words are missing from Y, so under any fixed order of words the first
-floor((1 - r) * |X|) + 1 distinct words of X and of Y share a word. Each unit indexes
-only those few words; only units meeting in the index are verified, with a
-bit-parallel LCS (Hyyro 2004) that costs one big-integer step per word.
+floor((1 - r) * |X|) + 1 distinct words of X and of Y share a word. The order is the
+words' hash (very common words left out), each unit indexes only those few words,
+keyed also by a logarithmic length band so units too different in length never meet;
+only units meeting in the index and sharing enough distinct words are verified, with a
+bit-parallel LCS (Hyyro 2004) that costs one big-integer step per word. Recall is
+exact: no near pair is missed.
 
 Across files only exact repeats are matched: `digest` keeps one 64-bit hash per unit
 (plus where it is), `across` groups the hashes of every file in one dictionary, so the
