@@ -261,3 +261,25 @@ def test_cross_file_work_is_one_dictionary_pass():
 def test_split_example_separates_files():
     text = f"{WALK}\n<!-- next file -->\n{WALK}\n"
     assert RepetitionKind.split_example(text) == [f"{WALK}\n", f"{WALK}\n"]
+
+
+def test_pack_option_errors_name_the_rule_and_key(tmp_path):
+    from healthlint.packs import PackError, load_packs
+
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: rep\n"
+        "    kind: repetition\n"
+        "    category: repetition\n"
+        "    severity: warning\n"
+        "    message: 'see line {first_line}'\n"
+        "    rationale: r\n"
+        "    source: s\n"
+        "    near_ratio: 0.3\n"
+        "    examples: {flag: [a], pass: [b]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PackError) as err:
+        load_packs([pack])
+    assert "rule 'rep', key 'near_ratio'" in str(err.value)

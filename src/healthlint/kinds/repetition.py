@@ -343,7 +343,7 @@ class RepetitionKind(Kind):
     options: ClassVar[dict] = {
         "min_words": {"type": "integer", "minimum": 2, "maximum": 200,
                       "description": "Shortest block or line that counts (default 8 words)."},
-        "near_ratio": {"type": "number", "exclusiveMinimum": 0.5, "maximum": 1,
+        "near_ratio": {"type": "number", "minimum": 0.5, "maximum": 1,
                        "description": "Share of the longer block's words that must recur in "
                                       "order for a near repeat (default 0.9)."},
         "report": {"enum": ["exact", "near"],
