@@ -18,6 +18,9 @@ CASES = [
      ["Schedule your free assessment"]),
     ("call-to-action", "Contact us to learn more about the wrap.", ["Contact us"]),
     ("call-to-action", "Home | About | Contact Us", []),  # site navigation, not a request
+    ("call-to-action", "Call our office to get started today.",
+     ["Call our office", "get started today"]),
+    ("call-to-action", "Call your doctor or the clinic that treated you.", []),
     ("call-to-action", "Stock is low, so buy now while supplies last.",
      ["buy now", "while supplies last"]),
     ("call-to-action", "View Corelle Knee Sleeve → for sizes.", ["View Corelle Knee Sleeve →"]),
