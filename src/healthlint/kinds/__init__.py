@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 #: kind name -> "module:Class"
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternKind",
+    "repetition": "healthlint.kinds.repetition:RepetitionKind",
+    "brand": "healthlint.kinds.brand:BrandKind",
+    "link": "healthlint.kinds.link:LinkKind",
 }
 
 
