@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 #: kind name -> "module:Class"
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternKind",
+    "statistic": "healthlint.kinds.statistic:StatisticKind",
 }
 
 

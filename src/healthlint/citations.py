@@ -1,0 +1,438 @@
+"""Is there a source near this span? Citation cues in a block, shared by rule kinds.
+
+GUIDELINES.md: a claim is sourced when a link, a footnote marker, a parenthetical source
+with a year, a DOI/PMID or a specific named source sits in the same sentence or in the
+same short block (list item, table row, callout) as the claim. A reference list
+elsewhere on the page does not count.
+
+Cues are graded (HEALTH-RULES.md §2.2, after JAMA's attribution benchmark):
+  STRONG  locatable: a link, [1], ^1, ¹, "23%.1", (Smith et al., 2021), Smith (2021),
+          a DOI, PMID or PMC id, a URL;
+  WEAK    named but not locatable: "a 2021 Cochrane review", "according to the CDC",
+          "the Framingham Heart Study", "CDC data show", "published in JAMA".
+"Studies show", "experts say" and "a 2022 RCT" are no source at all.
+
+Everything is computed lazily, once per block: a rule asks only about blocks where it
+already found a candidate, so most blocks are never examined.
+
+Plain-text articles scraped from the web keep one page element per line inside a
+paragraph (a stat card is "65%" on one line and its caption on the next). So a block is
+cut into *parts* at line breaks that end an element, and each part into *segments*
+(sentences, cut again at those breaks). A segment is the citation scope of a claim; a
+short part or block (a callout, a list item, a stat card) shares its cues across all its
+segments.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from healthlint.model import Block
+
+# ---------------------------------------------------------------------------------------
+# Vocabulary. Data, not logic: extend KNOWN_SOURCES through a rule's `sources` option.
+
+#: Organisations, surveys and journals whose name alone identifies a source of figures.
+KNOWN_SOURCES: tuple[str, ...] = (
+    "CDC", "WHO", "NIH", "NHS", "NICE", "FDA", "AHRQ", "USPSTF", "NCHS", "NHIS", "NHANES",
+    "CMS", "HHS", "IHME", "GBD", "OECD", "UNICEF", "NCI", "NIMH", "NIDDK", "NIAMS", "NIA",
+    "NHLBI", "ONS", "ABS", "AIHW", "EMA", "ECDC", "Eurostat", "Cochrane", "Mayo Clinic",
+    "Cleveland Clinic", "Johns Hopkins", "Harvard", "Statistics Canada",
+    "World Health Organization", "Centers for Disease Control", "National Institutes of Health",
+    "National Cancer Institute", "American Heart Association", "American Cancer Society",
+    "American Diabetes Association", "Arthritis Foundation", "Alzheimer's Association",
+    "Public Health England", "Office for National Statistics", "Global Burden of Disease",
+    "Lancet", "JAMA", "BMJ", "NEJM", "New England Journal of Medicine", "Annals of Internal Medicine",
+    "PLOS", "Pain Physician",
+)
+
+#: Capitalised words that do not name a source ("a 2021 Randomized Controlled Trial").
+GENERIC_WORDS = frozenset(
+    """a an the this that these those our their its his her my your one some several many
+    multiple numerous various recent new latest large small major landmark big key pilot
+    research researchers study studies trial trials rct rcts review reviews systematic
+    meta-analysis meta-analyses analysis analyses survey surveys report reports evidence data
+    science scientists experts expert doctors physicians clinicians clinical clinic randomized
+    randomised controlled double-blind single-blind blinded placebo-controlled sham-controlled
+    observational cross-sectional prospective retrospective longitudinal cohort case-control
+    published peer-reviewed independent internal in-house customer patient patients
+    health medical national international global american british european federal state
+    according yes no it in on of for and or to by from with at as recently""".split()
+)
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+_NAME_WORD = r"[A-Z][\w'’&.\-]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|and|on|in|&|the|de|du|van|von)\s+)*{_NAME_WORD})*"
+_STUDY_TYPE = (
+    r"(?:systematic\s+review|meta-?analysis|review|study|trial|survey|report|analysis|"
+    r"cohort|census|audit|registry|guidelines?|statement|data|RCT|consensus)"
+)
+
+# ---------------------------------------------------------------------------------------
+# Cue patterns (case-sensitive unless marked), compiled on first use: a run that never
+# asks about a citation does not pay for them.
+
+_STRONG = "|".join(
+    (
+        # footnote markers: [1], [1,2], [1–3], [^note]
+        r"\[(?:\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*|\^[\w-]+)\]",
+        # caret markers: ^1, ^12,13
+        r"\^\d{1,3}(?:[,–-]\d{1,3})*",
+        # superscript digits (checked below: not the ² of cm²)
+        r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*",
+        # a marker glued after punctuation: "in 23%.1 " "pain.12,13 "
+        r"(?<=[A-Za-z%)\]])[.,;:]\d{1,3}(?:[,–-]\d{1,3})*(?=[\s)\"”’]|$)",
+        # a superscript that lost its markup, glued to a lower-case word: "adults2 "
+        r"(?<=[a-z]{3})\d{1,2}(?:[,–-]\d{1,2})*(?=[\s.,;:!?)]|$)",
+        # parenthetical source with a year: (Smith et al., 2021) (GBD Study, 2023) (WHO 2022)
+        rf"\((?!(?i:since|in|from|until|till|before|after|as\s+of|updated|est\.?|founded|"
+        rf"circa|c\.|copyright|published|by|around|about|spring|summer|fall|autumn|winter|"
+        rf"{_MONTHS})\b)(?:see\s+|e\.g\.,?\s+|cf\.\s+)?[A-Z][^()]{{0,100}}?[\s,]\s*{_YEAR}"
+        r"(?:[,;:][^()]{0,120})?\)",
+        # narrative author or named source with the year: Smith et al. (2021), Pain Physician (2023)
+        rf"{_NAME}(?:\s+et\s+al\.?)?\s*\({_YEAR}\)",
+        # identifiers and addresses
+        r"\b(?i:doi)\s*:?\s*10\.\d{4,9}/\S+|\b10\.\d{4,9}/[^\s,;)]+",
+        r"\bPMID\s*:?\s*\d{5,9}\b|\bPMC\s?\d{5,9}\b|\barXiv:\s?\d{4}\.\d{4,5}",
+        r"\bhttps?://\S+|\bwww\.[\w-]+\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|edu|int)(?:/\S*)?\b",
+    )
+)
+# "cm²", "m³": a superscript after a unit is an exponent, not a footnote.
+_EXPONENT_BEFORE = r"(?:\b(?:[cmkdnµμ]?m|in|ft|yd|s|sec)|[)\d])$"
+
+# "according to ..." may name its source a few words on ("according to a 2021 report by
+# the CDC"); "data from ..." must name it at once ("data from 1,200 Swedish patients" does not).
+_REPORTING = (
+    r"\b(?i:according\s+to|as\s+reported\s+by|reported\s+by|published\s+(?:by|in))"
+    r"(?P<tail>(?:[\s,]+[\w'’&.\-]+){1,8})"
+    rf"|\b(?i:data|figures|estimates|statistics|numbers|research|researchers|scientists|"
+    rf"(?:a|the|one)\s+(?:new\s+|recent\s+)?(?:report|survey|study|review|analysis|trial))"
+    rf"\s+(?i:by|from|at)\s+(?:the\s+)?(?P<direct>{_NAME})"
+    # "(source: National Health Interview Survey)", "(data: CDC)"
+    r"|\((?i:sources?|data|via|ref\.?|reference|see)\s*:\s*(?P<label>[^()]{2,120})\)"
+)
+_NAMED_WITH_YEAR = (
+    rf"\b(?i:a|an|the|in\s+a|in\s+the|their|this|that)\s+(?:19|20)\d{{2}}\s+"
+    rf"(?P<name>(?:{_NAME_WORD}\s+){{1,6}}?)(?i:{_STUDY_TYPE})s?\b"
+    rf"|(?P<owner>{_NAME})['’]s\s+(?:19|20)\d{{2}}\s+(?i:{_STUDY_TYPE})s?\b"
+)
+_NAMED_STUDY = rf"(?P<name>{_NAME})\s+(?i:{_STUDY_TYPE})s?\b"
+_ET_AL = r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\b|and\s+colleagues\b)"
+_TAIL_CUT = r"[.;:!?)]\s|[;:!?)]$|,\s"
+
+
+class _Patterns:
+    """The compiled cue expressions (built once, on first use)."""
+
+    def __init__(self) -> None:
+        self.strong = re.compile(_STRONG)
+        self.exponent_before = re.compile(_EXPONENT_BEFORE)
+        self.reporting = re.compile(_REPORTING)
+        self.named_with_year = re.compile(_NAMED_WITH_YEAR)
+        self.named_study = re.compile(_NAMED_STUDY)
+        self.et_al = re.compile(_ET_AL)
+        self.tail_cut = re.compile(_TAIL_CUT)
+        self.words = re.compile(r"[\w'’&.\-]+")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
+
+
+@lru_cache(maxsize=16)
+def known_sources(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """The matcher for known sources named in a reporting context ("CDC data show",
+    "the WHO estimates", "published in JAMA", "(CDC)"), with a rule's extra names."""
+    names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(
+        rf"\b(?:the\s+)?(?:{alternation})(?:['’]s)?\b"
+        r"(?:\s+[\w\-]+){0,2}?\s+(?i:data|figures|statistics|estimates?|estimated|reports?|"
+        r"reported|surveys?|found|finds|says|said|states|notes|recommends|guidelines?|"
+        r"shows?|showed|counts?|numbers|projects|projections)\b"
+        rf"|\b(?i:(?:published\s+)?in\s+(?:the\s+)?)(?:{alternation})\b"
+        rf"|\(\s*(?:the\s+)?(?:{alternation})\b[^()]{{0,60}}\)"
+    )
+
+
+class Strength(IntEnum):
+    NONE = 0
+    WEAK = 1
+    STRONG = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A citation cue at block.text[start:end]."""
+
+    start: int
+    end: int
+    strength: Strength
+    kind: str
+
+
+# ---------------------------------------------------------------------------------------
+# Parts and segments
+
+# A line that starts a new page element: a bullet, a table row, a quote, "1. ", "2) ".
+_ELEMENT_START = re.compile(r"[ \t]*(?:[-*+•●▪◦‣∙✔✓✗☐☑|>]|\d{1,2}[.)][ \t])")
+# A stat-card head: only a figure on its line ("65%", "619M", "22", "3x", "$12B").
+_CARD_HEAD = re.compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[ \t]?(?:%|[KMBkmb]|x|×|\+)*\+?[ \t]*")
+_ENDS_ELEMENT = re.compile(r"[.!?:;][\"'”’)\]]*[ \t]*$")
+_SHORT_LINE = 60
+
+
+def _line_cuts(text: str) -> list[int]:
+    """Offsets of the line breaks in `text` that end a page element."""
+    cuts = []
+    start = 0
+    n = text.find("\n")
+    while n >= 0:
+        prev = text[start:n]
+        nxt_end = text.find("\n", n + 1)
+        nxt = text[n + 1 : nxt_end if nxt_end >= 0 else len(text)]
+        if _CARD_HEAD.fullmatch(prev):
+            pass  # the figure belongs with its caption on the next line
+        elif (
+            _ENDS_ELEMENT.search(prev)
+            or _ELEMENT_START.match(nxt)
+            or _CARD_HEAD.fullmatch(nxt)
+            or (len(prev.strip()) < _SHORT_LINE and not prev.rstrip().endswith((",", "(", "–", "—", "-", "/", "&")) and not nxt[:1].islower())
+        ):
+            cuts.append(n)
+        start = n + 1
+        n = nxt_end
+    return cuts
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: int
+    end: int
+    part: int  # index into BlockCitations.parts
+
+
+class BlockCitations:
+    """The citation cues and the sentence/element structure of one block."""
+
+    #: a paragraph (or element) this short shares its sources across its sentences
+    SHORT_CHARS = 500
+    SHORT_SEGMENTS = 3
+    #: list items, table cells and captions are short blocks up to this length
+    ITEM_CHARS = 700
+
+    __slots__ = ("block", "cues", "parts", "segments", "_seg_starts", "_part_short", "_block_short")
+
+    def __init__(self, block: Block, known: re.Pattern[str] | None = None) -> None:
+        self.block = block
+        text = block.text
+        self.cues = tuple(sorted(find_cues(text, known), key=lambda c: (c.start, c.end)))
+        cuts = _line_cuts(text) if "\n" in text else []
+        bounds = [0] + [c + 1 for c in cuts] + [len(text) + 1]
+        self.parts = tuple((bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1))
+        segments: list[Segment] = []
+        for s, e in block.sentences():
+            for p, (ps, pe) in enumerate(self.parts):
+                lo, hi = max(s, ps), min(e, pe)
+                if lo < hi:
+                    lo, hi = _trim(text, lo, hi)
+                    if lo < hi:
+                        segments.append(Segment(lo, hi, p))
+        self.segments = tuple(segments)
+        self._seg_starts = [sg.start for sg in segments]
+        per_part = [0] * len(self.parts)
+        for sg in segments:
+            per_part[sg.part] += 1
+        item_like = block.scope in ("list_item", "table_cell", "caption")
+        self._part_short = tuple(
+            _is_short(text, ps, pe, per_part[i], item_like) for i, (ps, pe) in enumerate(self.parts)
+        )
+        self._block_short = _is_short(text, 0, len(text), len(segments), item_like)
+
+    def segment_at(self, offset: int) -> Segment:
+        """The segment (sentence within one element) holding `offset`."""
+        i = bisect.bisect_right(self._seg_starts, offset) - 1
+        if i < 0:
+            return self.segments[0] if self.segments else Segment(0, len(self.block.text), 0)
+        return self.segments[i]
+
+    def scope(self, start: int, end: int) -> tuple[int, int]:
+        """The span whose cues source a claim at [start, end): its sentence, or the whole
+        element or block when that is short."""
+        if not self.segments:
+            return 0, len(self.block.text)
+        seg = self.segment_at(start)
+        if self._block_short:
+            return 0, len(self.block.text)
+        if self._part_short[seg.part]:
+            return self.parts[seg.part]
+        return seg.start, max(seg.end, end)
+
+    def strength(self, start: int, end: int) -> Strength:
+        """The best cue in the scope of a claim at [start, end)."""
+        lo, hi = self.scope(start, end)
+        return self.strength_in(lo, hi)
+
+    def strength_in(self, lo: int, hi: int) -> Strength:
+        best = Strength.NONE
+        for cue in self.cues:
+            if cue.start >= hi:
+                break
+            if cue.end > lo and cue.strength > best:
+                best = cue.strength
+        link_best = _link_strength(self.block, lo, hi)
+        return max(best, link_best)
+
+    def inside_cue(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies within a citation (the digits of "(Smith, 2021)")."""
+        return any(c.start <= start and end <= c.end for c in self.cues)
+
+
+def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def _is_short(text: str, start: int, end: int, segments: int, item_like: bool) -> bool:
+    length = end - start
+    nl = text.find("\n", start, end)
+    first_line_end = nl if nl >= 0 else end
+    if item_like or _ELEMENT_START.match(text, start) or _CARD_HEAD.fullmatch(text, start, first_line_end):
+        return length <= BlockCitations.ITEM_CHARS
+    return segments <= BlockCitations.SHORT_SEGMENTS and length <= BlockCitations.SHORT_CHARS
+
+
+def _link_strength(block: Block, lo: int, hi: int) -> Strength:
+    best = Strength.NONE
+    for link in block.links:
+        if link.start < hi and lo < max(link.end, link.start + 1):
+            url = link.url.strip().lower()
+            if url.startswith(("http://", "https://", "//", "#", "doi:")) or "doi.org" in url:
+                return Strength.STRONG
+            if url.startswith(("mailto:", "tel:", "javascript:")):
+                continue
+            best = Strength.WEAK  # a relative link: a page of the same site
+    return best
+
+
+# ---------------------------------------------------------------------------------------
+# Finding cues
+
+
+def find_cues(text: str, known: re.Pattern[str] | None = None) -> list[Cue]:
+    """Every citation cue in `text`."""
+    pats = _patterns()
+    known = known or known_sources()
+    cues: list[Cue] = []
+    for m in pats.strong.finditer(text):
+        s, e = m.span()
+        if text[s] in "¹²³⁴⁵⁶⁷⁸⁹⁰" and pats.exponent_before.search(text, max(0, s - 4), s):
+            continue
+        cues.append(Cue(s, e, Strength.STRONG, "marker"))
+    for m in pats.named_with_year.finditer(text):
+        name = m.group("name") or m.group("owner") or ""
+        if _names_something(name):
+            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "named-with-year"))
+    for m in pats.reporting.finditer(text):
+        if m.group("label"):
+            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "source-label"))
+            continue
+        if m.group("direct"):
+            if _names_something(m.group("direct")):
+                cues.append(Cue(m.start(), m.end(), Strength.WEAK, "according-to"))
+            continue
+        tail = m.group("tail")
+        cut = pats.tail_cut.search(tail)
+        if cut:
+            tail = tail[: cut.start()]
+        if _names_something(tail):
+            cues.append(Cue(m.start(), m.start("tail") + len(tail), Strength.WEAK, "according-to"))
+    for m in pats.named_study.finditer(text):
+        if _names_something(m.group("name"), skip_first=_starts_sentence(text, m.start())):
+            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "named-study"))
+    for m in pats.et_al.finditer(text):
+        cues.append(Cue(m.start(), m.end(), Strength.WEAK, "et-al"))
+    for m in known.finditer(text):
+        cues.append(Cue(m.start(), m.end(), Strength.WEAK, "known-source"))
+    return cues
+
+
+def _names_something(words: str, skip_first: bool = False) -> bool:
+    """Whether a run of words holds a capitalised word that is not generic."""
+    tokens = _patterns().words.findall(words)
+    if skip_first and tokens:
+        tokens = tokens[1:]
+    for t in tokens:
+        core = t.strip(".'’-")
+        if core[:1].isupper() and core.lower() not in GENERIC_WORDS and not core.isdigit():
+            return True
+    return False
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in ".!?\n:\"“"
+
+
+# ---------------------------------------------------------------------------------------
+# Public helpers
+
+
+@lru_cache(maxsize=512)
+def _cached(block: Block, known: re.Pattern[str]) -> BlockCitations:
+    return BlockCitations(block, known)
+
+
+def citations(block: Block, known: re.Pattern[str] | None = None) -> BlockCitations:
+    """The citation index of `block`, computed once (blocks hash by identity)."""
+    return _cached(block, known or known_sources())
+
+
+def cited(
+    block: Block,
+    start: int,
+    end: int,
+    row: Sequence[Block] = (),
+    known: re.Pattern[str] | None = None,
+) -> Strength:
+    """The strongest source for a claim at block.text[start:end].
+
+    `row` holds the other cells of a table row (blocks sharing Block.group): a source
+    in any of them counts, as a table row is one short block.
+    """
+    best = citations(block, known).strength(start, end)
+    for other in row:
+        if best is Strength.STRONG:
+            break
+        if other is not block and other.text:
+            best = max(best, citations(other, known).strength_in(0, len(other.text)))
+    return best
+
+
+def row_of(blocks: Sequence[Block], index: int) -> tuple[Block, ...]:
+    """The neighbours of blocks[index] that share its group (the cells of its table row)."""
+    group = blocks[index].group
+    if group is None:
+        return ()
+    lo = index
+    while lo > 0 and blocks[lo - 1].group == group:
+        lo -= 1
+    hi = index
+    while hi + 1 < len(blocks) and blocks[hi + 1].group == group:
+        hi += 1
+    return tuple(blocks[lo : hi + 1])
