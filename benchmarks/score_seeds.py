@@ -52,6 +52,8 @@ def main() -> int:
     ap.add_argument("--categories", default="", help="categories to score (default: all)")
     ap.add_argument("--no-score", action="store_true")
     ap.add_argument("--time", action="store_true", help="print each rule's total check time")
+    ap.add_argument("--as", dest="fmt", choices=("markdown", "html", "text"),
+                    help="read every file in this format (default: by extension)")
     a = ap.parse_args()
 
     shared = shared_dir()
@@ -69,7 +71,7 @@ def main() -> int:
         except ReadError as exc:
             errors.append({"path": str(path), "message": str(exc)})
             continue
-        doc = read(str(path), src.text, notices=src.notices)
+        doc = read(str(path), src.text, a.fmt, notices=src.notices)
         read_time += time.perf_counter() - t
         for check in checks:
             t = time.perf_counter()

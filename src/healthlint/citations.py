@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -78,69 +78,98 @@ _STUDY_TYPE = (
 )
 
 # ---------------------------------------------------------------------------------------
-# Cue patterns (case-sensitive unless marked), compiled on first use: a run that never
-# asks about a citation does not pay for them.
+# Cue patterns, compiled on first use. Each starts with a literal or a character class,
+# so `re` skips at C speed to the few places where it can match; anything subtler is
+# checked in Python at those places only.
 
-_STRONG = "|".join(
-    (
-        # footnote markers: [1], [1,2], [1–3], [^note]
-        r"\[(?:\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*|\^[\w-]+)\]",
-        # caret markers: ^1, ^12,13
-        r"\^\d{1,3}(?:[,–-]\d{1,3})*",
-        # superscript digits (checked below: not the ² of cm²)
-        r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*",
-        # a marker glued after punctuation: "in 23%.1 " "pain.12,13 "
-        r"(?<=[A-Za-z%)\]])[.,;:]\d{1,3}(?:[,–-]\d{1,3})*(?=[\s)\"”’]|$)",
-        # a superscript that lost its markup, glued to a lower-case word: "adults2 "
-        r"(?<=[a-z]{3})\d{1,2}(?:[,–-]\d{1,2})*(?=[\s.,;:!?)]|$)",
-        # parenthetical source with a year: (Smith et al., 2021) (GBD Study, 2023) (WHO 2022)
-        rf"\((?!(?i:since|in|from|until|till|before|after|as\s+of|updated|est\.?|founded|"
-        rf"circa|c\.|copyright|published|by|around|about|spring|summer|fall|autumn|winter|"
-        rf"{_MONTHS})\b)(?:see\s+|e\.g\.,?\s+|cf\.\s+)?[A-Z][^()]{{0,100}}?[\s,]\s*{_YEAR}"
-        r"(?:[,;:][^()]{0,120})?\)",
-        # narrative author or named source with the year: Smith et al. (2021), Pain Physician (2023)
-        rf"{_NAME}(?:\s+et\s+al\.?)?\s*\({_YEAR}\)",
-        # identifiers and addresses
-        r"\b(?i:doi)\s*:?\s*10\.\d{4,9}/\S+|\b10\.\d{4,9}/[^\s,;)]+",
-        r"\bPMID\s*:?\s*\d{5,9}\b|\bPMC\s?\d{5,9}\b|\barXiv:\s?\d{4}\.\d{4,5}",
-        r"\bhttps?://\S+|\bwww\.[\w-]+\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|edu|int)(?:/\S*)?\b",
-    )
+_PAREN_YEAR = (
+    rf"\((?!(?i:since|in|from|until|till|before|after|as\s+of|updated|est\.?|founded|"
+    rf"circa|c\.|copyright|published|by|around|about|spring|summer|fall|autumn|winter|"
+    rf"{_MONTHS})\b)(?:see\s+|e\.g\.,?\s+|cf\.\s+)?[A-Z][^()]{{0,100}}?[\s,]\s*{_YEAR}"
+    r"(?:[,;:][^()]{0,120})?\)"
 )
+#: (kind, expression) of the locatable cues; each expression begins with a literal or
+#: a character class, so `re` jumps between the few places it can start.
+_STRONG = (
+    # footnote markers: [1], [1,2], [1–3], [^note]; ^1
+    ("marker", r"\[(?:\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*|\^[\w-]+)\]|\^\d{1,3}(?:[,–-]\d{1,3})*"),
+    # superscript digits (checked in Python: not the ² of cm²)
+    ("superscript", r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*"),
+    # a marker glued after punctuation ("in 23%.1 ", "pain.12,13 ") or, its superscript
+    # markup lost, to a lower-case word ("adults2 ")
+    ("marker", r"[.,;:0-9](?<=(?=(?P<hit>"
+               r"[.,;:](?<=[A-Za-z%)\]][.,;:])\d{1,3}(?:[,–-]\d{1,3})*(?=[\s)\"”’]|$)"
+               r"|\d(?<=[a-z]{3}\d)\d?(?:[,–-]\d{1,2})*(?=[\s.,;:!?)]|$)"
+               r")).)"),
+    # a year in brackets after a name (checked in Python): Smith et al. (2021),
+    # Pain Physician (2023); or a parenthetical source: (Smith et al., 2021) (WHO 2022)
+    ("parenthetical", rf"\((?P<year>{_YEAR})\)|{_PAREN_YEAR}"),
+    # identifiers and addresses
+    ("doi", r"10\.\d{4,9}/[^\s,;)]+"),
+    ("id", r"P(?:MID\s*:?\s*\d{5,9}|MC\s?\d{5,9})\b|arXiv:\s?\d{4}\.\d{4,5}"),
+    ("url", r"(?:https?://|www\.[\w-]+\.)\S+|\.(?:gov|edu|int)\b(?:/\S*)?"),
+)
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 # "cm²", "m³": a superscript after a unit is an exponent, not a footnote.
 _EXPONENT_BEFORE = r"(?:\b(?:[cmkdnµμ]?m|in|ft|yd|s|sec)|[)\d])$"
+_NAME_BEFORE = r"[A-Z][\w'’&.\-]*(?:\s+et\s+al\.?|\s+and\s+colleagues)?,?\s*$"
 
-# "according to ..." may name its source a few words on ("according to a 2021 report by
-# the CDC"); "data from ..." must name it at once ("data from 1,200 Swedish patients" does not).
-_REPORTING = (
-    r"\b(?i:according\s+to|as\s+reported\s+by|reported\s+by|published\s+(?:by|in))"
-    r"(?P<tail>(?:[\s,]+[\w'’&.\-]+){1,8})"
-    rf"|\b(?i:data|figures|estimates|statistics|numbers|research|researchers|scientists|"
-    rf"(?:a|the|one)\s+(?:new\s+|recent\s+)?(?:report|survey|study|review|analysis|trial))"
-    rf"\s+(?i:by|from|at)\s+(?:the\s+)?(?P<direct>{_NAME})"
-    # "(source: National Health Interview Survey)", "(data: CDC)"
-    r"|\((?i:sources?|data|via|ref\.?|reference|see)\s*:\s*(?P<label>[^()]{2,120})\)"
-)
+# "a 2021 Cochrane review", "the 2019 HUNT study", "Cochrane's 2021 review": the year
+# first (a fast anchor), the article or possessive checked behind it.
 _NAMED_WITH_YEAR = (
-    rf"\b(?i:a|an|the|in\s+a|in\s+the|their|this|that)\s+(?:19|20)\d{{2}}\s+"
-    rf"(?P<name>(?:{_NAME_WORD}\s+){{1,6}}?)(?i:{_STUDY_TYPE})s?\b"
-    rf"|(?P<owner>{_NAME})['’]s\s+(?:19|20)\d{{2}}\s+(?i:{_STUDY_TYPE})s?\b"
+    r"(?:19|20)\d{2}"
+    r"(?:(?<=\b[Aa] \d{4})|(?<=\b[Aa]n \d{4})|(?<=\b[Tt]he \d{4})|(?<=\b[Tt]his \d{4})"
+    r"|(?<=\b[Tt]heir \d{4})|(?<=\b[Tt]hat \d{4})|(?<=['’]s \d{4}))"
+    rf"\s+(?P<name>(?:{_NAME_WORD}\s+){{0,6}}?)(?i:{_STUDY_TYPE})s?\b"
 )
-_NAMED_STUDY = rf"(?P<name>{_NAME})\s+(?i:{_STUDY_TYPE})s?\b"
-_ET_AL = r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\b|and\s+colleagues\b)"
-_TAIL_CUT = r"[.;:!?)]\s|[;:!?)]$|,\s"
+# Phrases that introduce a source a few words on ("according to a 2021 report by the CDC").
+_REPORTING_PHRASES = ("according to", "as reported by", "reported by", "published by", "published in")
+# Words that, followed by "by", "from" or "at", must name the source at once ("data from
+# the CDC", "researchers at Harvard"; not "data from 1,200 men").
+_DIRECT_HEADS = frozenset(
+    """data figures estimates statistics numbers research researchers scientists report
+    survey study review analysis trial""".split()
+)
+_SOURCE_LABEL = r"\((?i:sources?|data|via|ref\.?|reference|see)\s*:\s*[^()]{2,120}\)"
+_STUDY_WORDS = (
+    "systematic review", "meta-analysis", "metaanalysis", "review", "study", "trial", "survey",
+    "report", "analysis", "cohort", "census", "audit", "registry", "guideline", "statement",
+    "data", "rct", "consensus",
+)
+_CONNECTORS = frozenset({"of", "for", "and", "on", "in", "&", "the", "de", "du", "van", "von"})
+_AFTER_KNOWN = (
+    r"(?:['’]s)?(?:\s+[\w\-]+){0,2}?\s+(?i:data|figures|statistics|estimates?|estimated|"
+    r"reports?|reported|surveys?|found|finds|says|said|states|notes|recommends|guidelines?|"
+    r"shows?|showed|counts?|numbers|projects|projections)\b"
+)
+_BEFORE_KNOWN = r"(?i:\b(?:published\s+)?in\s+(?:the\s+)?|\(\s*(?:the\s+)?)$"
 
 
 class _Patterns:
     """The compiled cue expressions (built once, on first use)."""
 
     def __init__(self) -> None:
-        self.strong = re.compile(_STRONG)
+        self.strong = tuple((kind, re.compile(src)) for kind, src in _STRONG)
         self.exponent_before = re.compile(_EXPONENT_BEFORE)
-        self.reporting = re.compile(_REPORTING)
+        self.name_before = re.compile(_NAME_BEFORE)
         self.named_with_year = re.compile(_NAMED_WITH_YEAR)
-        self.named_study = re.compile(_NAMED_STUDY)
-        self.et_al = re.compile(_ET_AL)
-        self.tail_cut = re.compile(_TAIL_CUT)
+        self.source_label = re.compile(_SOURCE_LABEL)
+        # on the lower-cased text
+        self.reporting = re.compile(
+            r"\b(?:" + "|".join(re.escape(p) for p in _REPORTING_PHRASES) + r")\b"
+        )
+        self.direct = re.compile(
+            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=len, reverse=True)) + r") (?:by|from|at)\b"
+        )
+        self.study_word = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in _STUDY_WORDS) + r")"
+        )
+        self.direct_name = re.compile(rf"\s+(?:the\s+)?(?P<name>{_NAME})")
+        self.tail = re.compile(r"(?:[\s,]+[\w'’&.\-]+){1,8}")
+        self.tail_cut = re.compile(r"[.;:!?)]\s|[;:!?)]$|,\s")
+        self.et_al = re.compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\b|and\s+colleagues\b)")
+        self.after_known = re.compile(_AFTER_KNOWN)
+        self.before_known = re.compile(_BEFORE_KNOWN)
         self.words = re.compile(r"[\w'’&.\-]+")
 
 
@@ -151,18 +180,11 @@ def _patterns() -> _Patterns:
 
 @lru_cache(maxsize=16)
 def known_sources(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """The matcher for known sources named in a reporting context ("CDC data show",
-    "the WHO estimates", "published in JAMA", "(CDC)"), with a rule's extra names."""
+    """The names of known sources (case-sensitive), with a rule's extra names. A name
+    counts in a reporting context: "CDC data show", "the WHO estimates", "published in
+    JAMA", "(CDC)"."""
     names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=len, reverse=True)
-    alternation = "|".join(re.escape(n) for n in names)
-    return re.compile(
-        rf"\b(?:the\s+)?(?:{alternation})(?:['’]s)?\b"
-        r"(?:\s+[\w\-]+){0,2}?\s+(?i:data|figures|statistics|estimates?|estimated|reports?|"
-        r"reported|surveys?|found|finds|says|said|states|notes|recommends|guidelines?|"
-        r"shows?|showed|counts?|numbers|projects|projections)\b"
-        rf"|\b(?i:(?:published\s+)?in\s+(?:the\s+)?)(?:{alternation})\b"
-        rf"|\(\s*(?:the\s+)?(?:{alternation})\b[^()]{{0,60}}\)"
-    )
+    return re.compile("|".join(re.escape(n) for n in names))
 
 
 class Strength(IntEnum):
@@ -231,12 +253,17 @@ class BlockCitations:
     #: list items, table cells and captions are short blocks up to this length
     ITEM_CHARS = 700
 
-    __slots__ = ("block", "cues", "parts", "segments", "_seg_starts", "_part_short", "_block_short")
+    __slots__ = (
+        "block", "known", "parts", "segments", "_seg_starts", "_part_short", "_block_short",
+        "_strong", "_strength",
+    )
 
     def __init__(self, block: Block, known: re.Pattern[str] | None = None) -> None:
         self.block = block
+        self.known = known
+        self._strong: dict[tuple[int, int], tuple[Cue, ...]] = {}
+        self._strength: dict[tuple[int, int], Strength] = {}
         text = block.text
-        self.cues = tuple(sorted(find_cues(text, known), key=lambda c: (c.start, c.end)))
         cuts = _line_cuts(text) if "\n" in text else []
         bounds = [0] + [c + 1 for c in cuts] + [len(text) + 1]
         self.parts = tuple((bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1))
@@ -283,19 +310,41 @@ class BlockCitations:
         lo, hi = self.scope(start, end)
         return self.strength_in(lo, hi)
 
+    def _strong_in(self, lo: int, hi: int) -> tuple[Cue, ...]:
+        """The locatable cues of block.text[lo:hi] (block offsets), found once per span.
+        Only the scopes of actual claims are ever searched, not whole blocks."""
+        found = self._strong.get((lo, hi))
+        if found is None:
+            found = tuple(
+                Cue(c.start + lo, c.end + lo, c.strength, c.kind)
+                for c in find_strong(self.block.text[lo:hi])
+            )
+            self._strong[(lo, hi)] = found
+        return found
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        """Every cue of the block, sorted."""
+        return tuple(sorted(find_cues(self.block.text, self.known), key=lambda c: (c.start, c.end)))
+
     def strength_in(self, lo: int, hi: int) -> Strength:
-        best = Strength.NONE
-        for cue in self.cues:
-            if cue.start >= hi:
-                break
-            if cue.end > lo and cue.strength > best:
-                best = cue.strength
-        link_best = _link_strength(self.block, lo, hi)
-        return max(best, link_best)
+        """The best source in block.text[lo:hi]."""
+        key = (lo, hi)
+        best = self._strength.get(key)
+        if best is None:
+            link = _link_strength(self.block, lo, hi)
+            if link is Strength.STRONG or self._strong_in(lo, hi):
+                best = Strength.STRONG
+            elif link is Strength.WEAK or next(iter_weak(self.block.text[lo:hi], self.known), None):
+                best = Strength.WEAK
+            else:
+                best = Strength.NONE
+            self._strength[key] = best
+        return best
 
     def inside_cue(self, start: int, end: int) -> bool:
         """Whether [start, end) lies within a citation (the digits of "(Smith, 2021)")."""
-        return any(c.start <= start and end <= c.end for c in self.cues)
+        return any(c.start <= start and end <= c.end for c in self._strong_in(*self.scope(start, end)))
 
 
 def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -334,40 +383,96 @@ def _link_strength(block: Block, lo: int, hi: int) -> Strength:
 
 def find_cues(text: str, known: re.Pattern[str] | None = None) -> list[Cue]:
     """Every citation cue in `text`."""
+    return find_strong(text) + list(iter_weak(text, known))
+
+
+def find_strong(text: str) -> list[Cue]:
+    """The locatable cues in `text`: markers, author-year, identifiers, addresses."""
     pats = _patterns()
-    known = known or known_sources()
     cues: list[Cue] = []
-    for m in pats.strong.finditer(text):
-        s, e = m.span()
-        if text[s] in "¹²³⁴⁵⁶⁷⁸⁹⁰" and pats.exponent_before.search(text, max(0, s - 4), s):
-            continue
-        cues.append(Cue(s, e, Strength.STRONG, "marker"))
+    for kind, rx in pats.strong:
+        for m in rx.finditer(text):
+            s, e = m.span("hit") if "hit" in rx.groupindex else m.span()
+            if kind == "superscript" and pats.exponent_before.search(text, max(0, s - 4), s):
+                continue
+            if m.lastgroup == "year" and not pats.name_before.search(text, max(0, s - 60), s):
+                continue  # "(2021)" alone is a date, not a source
+            cues.append(Cue(s, e, Strength.STRONG, kind))
+    return cues
+
+
+def iter_weak(text: str, known: re.Pattern[str] | None = None) -> Iterator[Cue]:
+    """The named-but-unlocatable cues in `text`, cheapest tests first (a caller that
+    only needs to know whether there is one stops at the first)."""
+    pats = _patterns()
+    if "et al" in text or "colleagues" in text:
+        for m in pats.et_al.finditer(text):
+            yield Cue(m.start(), m.end(), Strength.WEAK, "et-al")
+    low = text.lower()
+    if len(low) != len(text):
+        low = ""  # lower() changed the length: phrase offsets would not line up
+    yield from _reporting_cues(text, low, pats)
     for m in pats.named_with_year.finditer(text):
-        name = m.group("name") or m.group("owner") or ""
+        name = m.group("name")
+        if not name:  # "Cochrane's 2021 review": the owner is the name
+            words = text[max(0, m.start() - 40) : m.start()].rsplit(None, 2)[-1:]
+            name = words[0] if words else ""
         if _names_something(name):
-            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "named-with-year"))
-    for m in pats.reporting.finditer(text):
-        if m.group("label"):
-            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "source-label"))
+            yield Cue(m.start(), m.end(), Strength.WEAK, "named-with-year")
+    for m in (known or known_sources()).finditer(text):
+        s, e = m.span()
+        if (s and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
+            continue  # inside a longer word
+        if pats.after_known.match(text, e) or pats.before_known.search(text, max(0, s - 20), s):
+            yield Cue(s, e, Strength.WEAK, "known-source")
+    if low:
+        yield from _named_study_cues(text, low, pats)
+
+
+def _reporting_cues(text: str, low: str, pats: _Patterns) -> Iterator[Cue]:
+    if "(" in text:
+        for m in pats.source_label.finditer(text):
+            yield Cue(m.start(), m.end(), Strength.WEAK, "source-label")
+    if not low:
+        return
+    for m in pats.reporting.finditer(low):
+        end = m.end()
+        t = pats.tail.match(text, end)
+        if not t:
             continue
-        if m.group("direct"):
-            if _names_something(m.group("direct")):
-                cues.append(Cue(m.start(), m.end(), Strength.WEAK, "according-to"))
-            continue
-        tail = m.group("tail")
+        tail = t.group()
         cut = pats.tail_cut.search(tail)
         if cut:
             tail = tail[: cut.start()]
         if _names_something(tail):
-            cues.append(Cue(m.start(), m.start("tail") + len(tail), Strength.WEAK, "according-to"))
-    for m in pats.named_study.finditer(text):
-        if _names_something(m.group("name"), skip_first=_starts_sentence(text, m.start())):
-            cues.append(Cue(m.start(), m.end(), Strength.WEAK, "named-study"))
-    for m in pats.et_al.finditer(text):
-        cues.append(Cue(m.start(), m.end(), Strength.WEAK, "et-al"))
-    for m in known.finditer(text):
-        cues.append(Cue(m.start(), m.end(), Strength.WEAK, "known-source"))
-    return cues
+            yield Cue(m.start(), end + len(tail), Strength.WEAK, "according-to")
+    for m in pats.direct.finditer(low):
+        n = pats.direct_name.match(text, m.end())
+        if n and _names_something(n.group("name")):
+            yield Cue(m.start(), n.end(), Strength.WEAK, "according-to")
+
+
+def _named_study_cues(text: str, low: str, pats: _Patterns) -> Iterator[Cue]:
+    """ "the Framingham Heart Study", "GBD data": capitalised words before a study word."""
+    for m in pats.study_word.finditer(low):
+        i = m.start()
+        before = text[max(0, i - 80) : i].split()
+        name: list[str] = []
+        for token in reversed(before):
+            if token[:1].isupper() and not token.endswith((".", ",", ":", ";")):
+                name.append(token)
+            elif name and token in _CONNECTORS:
+                name.append(token)
+            else:
+                break
+        while name and name[-1] in _CONNECTORS:
+            name.pop()
+        if not name:
+            continue
+        name.reverse()
+        start = max(i - len(" ".join(name)) - 1, 0)
+        if _names_something(" ".join(name), skip_first=_starts_sentence(text, start)):
+            yield Cue(start, m.end(), Strength.WEAK, "named-study")
 
 
 def _names_something(words: str, skip_first: bool = False) -> bool:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternKind",
     "statistic": "healthlint.kinds.statistic:StatisticKind",
+    "attribution": "healthlint.kinds.statistic:AttributionKind",
 }
 
 

@@ -1,19 +1,29 @@
-"""The `statistic` kind: quantitative claims about people or studies with no source nearby.
+"""Claims that need a source: the `statistic` and `attribution` kinds.
 
-The rule supplies everything language-specific as YAML data:
-  define          named regex fragments; a list becomes an alternation ("population": the
-                  nouns that make "619 million people" a statistic). `{name}` in a later
-                  definition or pattern is replaced by the fragment.
-  statistics      what to report (percentages, "1 in 4", counts of people, fold changes...);
-  not_statistics  what a statistic must not overlap ("100% natural", "Phase 3", "aged 65",
-                  a model number, a discount);
-  skip_blocks     block openings that start a part of the page with no claims to check
-                  (an author's biography): the block is skipped, and so is the next one
-                  when the opening is a short heading line.
-The kind compiles one expression per rule and runs it once over the document's prose;
-only its few matches are checked against the exclusions and for a source
-(`healthlint.citations`): in the same sentence, or the same short block, list item,
-table row or stat card. At most one finding per sentence: its first unsourced figure.
+`statistic` reports a quantitative claim about people or studies ("65% of adults",
+"619 million people", "2.4x larger", "n=1,200") with no source beside it; `attribution`
+reports evidence invoked without a name ("studies show", "in trials"). Both read all
+their vocabulary from the rule's YAML:
+
+  define           named regex fragments; a list becomes an alternation. `{name}` in a
+                   later definition or a pattern is replaced by the fragment, so
+                   "{num}\\s+{population}" reads as it means. (`{2,3}` is left alone.)
+  statistics /     what to report;
+  patterns
+  not_statistics / what a match must not overlap ("100% natural", "Phase 3", "aged 65",
+  exceptions       "What the research shows");
+  not_after        a regex for the words just before a match that cancel it ("no studies
+                   have shown");
+  skip_blocks      block openings that start a part of the page with no claims to check
+                   (an author's biography): that block is skipped, and the next one too
+                   when the opening is a short heading line;
+  sources          more names of organisations or journals that count as a named source.
+
+Matching runs once per document over its joined prose (`healthlint.scan.Scanner` keeps
+that fast); only the few matches are then checked against the exclusions and for a
+source (`healthlint.citations`): in the same sentence, or the same short block, list
+item, table row or stat card. At most one finding per sentence, at its first unsourced
+match.
 """
 
 from __future__ import annotations
@@ -22,17 +32,20 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
-from healthlint.citations import Strength, citations, cited, known_sources, row_of
+from healthlint.citations import Strength, cited, citations, known_sources, row_of
 from healthlint.kinds import Kind
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
+from healthlint.scan import PatternError, Scanner, ScannerUnion, build_scanner
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
-#: how far around a statistic its exclusions are looked for (characters)
-_WINDOW = 60
+#: how far around a match its exclusions are looked for (characters)
+_WINDOW = 40
 #: a block this short that opens with a skip marker is a heading for the next block
 _SKIP_HEADING_CHARS = 120
+#: how far before a match `not_after` looks (characters, within the sentence)
+_BEFORE = 40
 
 
 def expand(pattern: str, defs: Mapping[str, str], key: str) -> str:
@@ -48,23 +61,96 @@ def expand(pattern: str, defs: Mapping[str, str], key: str) -> str:
     return _PLACEHOLDER.sub(sub, pattern)
 
 
+_PLAIN = re.compile(r"[\w '’&-]+")
+
+
+def word_alternation(items: list[str]) -> str:
+    """A list of alternatives as one regex. Plain words become a trie ("p(?:atients|eople)"),
+    which `re` walks one character at a time instead of trying a hundred words in turn;
+    longer words win over their prefixes. Items with regex syntax are kept as they are."""
+    plain = [w for w in items if _PLAIN.fullmatch(w)]
+    other = sorted((w for w in items if not _PLAIN.fullmatch(w)), key=len, reverse=True)
+    trie: dict = {}
+    for word in plain:
+        node = trie
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    parts = other + ([build(trie)] if plain else [])
+    return "|".join(parts)
+
+
 def build_definitions(raw: object) -> dict[str, str]:
     """The rule's `define` mapping as regex fragments, each expanded with the ones above it."""
     defs: dict[str, str] = {}
-    if not raw:
+    if not isinstance(raw, Mapping):
         return defs
-    for name, value in dict(raw).items():  # type: ignore[call-overload]
+    for name, value in raw.items():
         if isinstance(value, str):
             body = value
         else:
-            # longest first, so "adults" is tried before "adult"
-            items = sorted((str(v) for v in value), key=len, reverse=True)
-            body = "|".join(items)
-        defs[name] = f"(?:{expand(body, defs, 'define')})"
+            body = word_alternation([str(v) for v in value])
+        body = expand(body, defs, "define")
+        try:
+            re.compile(body)
+        except re.error as exc:
+            raise RuleOptionError("define", f"definition {name!r} does not compile: {exc}") from None
+        defs[str(name)] = f"(?:{body})"
     return defs
 
 
-def _compile(sources: list[str], flags: int, key: str) -> re.Pattern[str] | None:
+_LEADING = re.compile(r"\{([A-Za-z_]\w*)\}")
+
+
+def _scanner(
+    patterns,
+    defs: Mapping[str, str],
+    flags: int,
+    key: str,
+    anchors: tuple[str, ...] = (),
+    lookback: int = 60,
+) -> Scanner | ScannerUnion | None:
+    """One Scanner for a rule's list of patterns.
+
+    Patterns that open with the same placeholder ("{num}\\s?%", "{num}\\s+people") are
+    joined behind it ("{num}(?:\\s?%|\\s+people)"), so the number is read once per place.
+    """
+    groups: dict[str, list[str]] = {}
+    order: list[str] = []
+    for p in patterns:
+        m = _LEADING.match(p)
+        head = m.group(0) if m and m.group(1) in defs else ""
+        if head not in groups or not head:
+            order.append(head or p)
+            groups[head or p] = []
+        groups[head or p].append(p[len(head) :] if head else p)
+    merged = []
+    for head in order:
+        tails = groups[head]
+        if head.startswith("{") and head in groups and len(tails) > 1:
+            merged.append(head + "(?:" + "|".join(tails) + ")")
+        elif head.startswith("{") and len(tails) == 1:
+            merged.append(head + tails[0])
+        else:
+            merged.append(tails[0])
+    sources = [expand(p, defs, key) for p in merged]
+    if not sources:
+        return None
+    try:
+        return build_scanner(sources, flags, anchors, lookback)
+    except PatternError as exc:
+        raise RuleOptionError(key, str(exc)) from None
+
+
+def _compile_one(sources: list[str], flags: int, key: str) -> re.Pattern[str] | None:
     if not sources:
         return None
     for i, src in enumerate(sources):
@@ -75,26 +161,47 @@ def _compile(sources: list[str], flags: int, key: str) -> re.Pattern[str] | None
     return re.compile("|".join(f"(?:{s})" for s in sources), flags)
 
 
-class StatisticKind(Kind):
-    name = "statistic"
-    options: ClassVar[dict] = {
-        "define": {
-            "type": "object",
-            "additionalProperties": {"anyOf": [{"type": "string", "minLength": 1}, _STRINGS]},
-            "description": "Named regex fragments for {name} placeholders; a list is an alternation.",
-        },
-        "statistics": {**_STRINGS, "description": "Regexes of the figures to check."},
-        "not_statistics": {**_STRINGS, "description": "Regexes; a figure overlapping one is not a statistic."},
-        "skip_blocks": {**_STRINGS, "description": "Regexes matched at a block's start: skip it (and the "
-                                                   "next block when it is a short heading line)."},
-        "sources": {**_STRINGS, "description": "More names of sources (organisations, journals) that "
-                                               "count as a named source."},
-        "report": {"enum": ["uncited", "weak"],
-                   "description": "uncited (default): figures with no source; weak: figures whose only "
-                                  "source is named but not locatable (no link, marker or year)."},
-        "case_sensitive": {"type": "boolean"},
-    }
-    required_options = ("statistics",)
+_COMMON_OPTIONS: dict[str, dict] = {
+    "define": {
+        "type": "object",
+        "additionalProperties": {"anyOf": [{"type": "string", "minLength": 1}, _STRINGS]},
+        "description": "Named regex fragments for {name} placeholders; a list is an alternation.",
+    },
+    "skip_blocks": {
+        **_STRINGS,
+        "description": "Regexes matched at a block's start: skip that block (and the next "
+        "one when it is a short heading line), e.g. an author's biography.",
+    },
+    "sources": {
+        **_STRINGS,
+        "description": "More names (organisations, journals) that count as a named source.",
+    },
+    "not_after": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Regex for the words just before a match that cancel it ('no').",
+    },
+    "skip_questions": {"type": "boolean", "description": "Ignore matches in questions."},
+    "anchors": {
+        **_STRINGS,
+        "description": "Words one of which every match contains (any case). When given, "
+        "patterns are tried only just before and at these words: much faster.",
+    },
+    "lookback": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 400,
+        "description": "How many characters before an anchor a match may start (default 60).",
+    },
+    "case_sensitive": {"type": "boolean"},
+}
+
+
+class _SourcedKind(Kind):
+    """Shared machinery: find matches fast, drop excluded ones, keep those with no source."""
+
+    patterns_key: ClassVar[str]
+    exceptions_key: ClassVar[str]
     message_fields = ("match",)
 
     def __init__(self, rule: Rule) -> None:
@@ -102,40 +209,42 @@ class StatisticKind(Kind):
         opts = rule.options
         flags = 0 if opts.get("case_sensitive", False) else re.IGNORECASE
         defs = build_definitions(opts.get("define"))
-        stats = [expand(p, defs, "statistics") for p in opts.get("statistics", ())]
-        self.regex = _compile(stats, flags, "statistics")
-        if self.regex is None:
-            raise RuleOptionError("statistics", "a statistic rule needs at least one pattern")
-        self.exclude = _compile(
-            [expand(p, defs, "not_statistics") for p in opts.get("not_statistics", ())],
+        self.scanner = _scanner(
+            opts.get(self.patterns_key, ()),
+            defs,
             flags,
-            "not_statistics",
+            self.patterns_key,
+            anchors=tuple(opts.get("anchors", ())),
+            lookback=int(opts.get("lookback", 60)),
         )
+        if self.scanner is None:
+            raise RuleOptionError(self.patterns_key, f"a {self.name} rule needs at least one pattern")
+        self.exclude = _scanner(opts.get(self.exceptions_key, ()), defs, flags, self.exceptions_key)
         skips = [expand(p, defs, "skip_blocks") for p in opts.get("skip_blocks", ())]
-        self.skip = _compile(skips, flags, "skip_blocks")
+        self.skip = _compile_one(skips, flags, "skip_blocks")
+        not_after = opts.get("not_after")
+        self.not_after = (
+            _compile_one([f"(?:{expand(not_after, defs, 'not_after')})\\W*$"], flags, "not_after")
+            if not_after
+            else None
+        )
+        self.skip_questions = bool(opts.get("skip_questions", False))
         self.known = known_sources(tuple(opts.get("sources", ())))
-        self.want = Strength.WEAK if opts.get("report", "uncited") == "weak" else Strength.NONE
+        self.want = Strength.NONE
         self.scope = frozenset(rule.scope) if rule.scope else None
 
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         blocks = prose.blocks
-        done: set[tuple[int, int]] = set()  # (block, segment start): one finding per sentence
-        skipped: frozenset[int] | None = None
         text = prose.text
-        search = self.regex.search
-        pos = 0
-        while (m := search(text, pos)) is not None:
-            pos = m.end()
-            index, start = prose.locate(m.start())
+        done: set[tuple[int, int]] = set()  # (block, sentence start): one finding per sentence
+        skipped: frozenset[int] | None = None
+        for m_start, m_end in self.scanner.spans(text, prose.folded, prose.SEPARATOR):
+            index, start = prose.locate(m_start)
             block = blocks[index]
-            end = start + (m.end() - m.start())
+            end = start + (m_end - m_start)
             if end > len(block.text):
-                # ran across the gap between two blocks: look again from the next block
-                if index + 1 >= len(blocks):
-                    break
-                pos = prose.starts[index + 1]
-                continue
+                continue  # ran across the gap between two blocks
             if self.scope is not None:
                 if block.scope not in self.scope:
                     continue
@@ -143,7 +252,7 @@ class StatisticKind(Kind):
                 continue
             if skipped is None:
                 skipped = self._skipped(doc)
-            if index in skipped or self._excluded(block.text, start, end):
+            if index in skipped or self._excluded(prose, index, m_start, m_end):
                 continue
             index_of = citations(block, self.known)
             if index_of.inside_cue(start, end):
@@ -152,31 +261,80 @@ class StatisticKind(Kind):
             key = (index, segment.start)
             if key in done:
                 continue
+            if self._cancelled(block.text, segment.start, segment.end, start):
+                continue
             done.add(key)
             strength = cited(block, start, end, row_of(blocks, index), self.known)
             if strength is self.want:
                 yield self.finding(doc, *block.source_span(start, end))
 
-    def _excluded(self, text: str, start: int, end: int) -> bool:
+    def _excluded(self, prose, index: int, start: int, end: int) -> bool:
+        """Whether [start, end) (prose offsets) overlaps an exception near it in its block."""
         if self.exclude is None:
             return False
-        for em in self.exclude.finditer(text, max(0, start - _WINDOW), min(len(text), end + _WINDOW)):
-            if em.start() < end and start < em.end():
-                return True
+        first = prose.starts[index]
+        lo = max(first, start - _WINDOW)
+        hi = min(first + len(prose.blocks[index].text), end + _WINDOW)
+        return self.exclude.overlaps(prose.text, start, end, lo, hi, prose.folded)
+
+    def _cancelled(self, text: str, seg_start: int, seg_end: int, start: int) -> bool:
+        if self.skip_questions and text[seg_start:seg_end].rstrip().endswith("?"):
+            return True
+        if self.not_after is not None:
+            return self.not_after.search(text, max(seg_start, start - _BEFORE), start) is not None
         return False
 
     def _skipped(self, doc: Document) -> frozenset[int]:
         """Blocks an author's biography (or another skip marker) covers."""
         if self.skip is None:
             return frozenset()
-        prose = doc.prose
+        blocks = doc.prose.blocks
         out: set[int] = set()
-        starts = set(prose.starts)
-        for m in self.skip.finditer(prose.text):
-            if m.start() not in starts:
-                continue  # markers count only at the start of a block
-            index, _ = prose.locate(m.start())
-            out.add(index)
-            if len(prose.blocks[index].text) <= _SKIP_HEADING_CHARS and index + 1 < len(prose.blocks):
-                out.add(index + 1)
+        match = self.skip.match
+        for index, block in enumerate(blocks):
+            if match(block.text):
+                out.add(index)
+                if len(block.text) <= _SKIP_HEADING_CHARS and index + 1 < len(blocks):
+                    out.add(index + 1)
         return frozenset(out)
+
+
+class StatisticKind(_SourcedKind):
+    """A figure about people, a population, a study's size or result, with no source."""
+
+    name = "statistic"
+    patterns_key = "statistics"
+    exceptions_key = "not_statistics"
+    options: ClassVar[dict] = {
+        **_COMMON_OPTIONS,
+        "statistics": {**_STRINGS, "description": "Regexes of the figures to check."},
+        "not_statistics": {
+            **_STRINGS,
+            "description": "Regexes; a figure overlapping one is not a statistic.",
+        },
+        "report": {
+            "enum": ["uncited", "weak"],
+            "description": "uncited (default): figures with no source; weak: figures whose "
+            "only source is named but not locatable (no link, marker or year).",
+        },
+    }
+    required_options = ("statistics",)
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(rule)
+        if rule.options.get("report") == "weak":
+            self.want = Strength.WEAK
+
+
+class AttributionKind(_SourcedKind):
+    """Evidence invoked without naming it ("studies show"), unless a source is beside it."""
+
+    name = "attribution"
+    patterns_key = "patterns"
+    exceptions_key = "exceptions"
+    options: ClassVar[dict] = {
+        **_COMMON_OPTIONS,
+        "patterns": {**_STRINGS, "description": "Regexes of the appeals to check."},
+        "exceptions": {**_STRINGS, "description": "Regexes; a match overlapping one is dropped."},
+    }
+    required_options = ("patterns",)
