@@ -170,9 +170,6 @@ class PatternKind(Kind):
         "limit": {"type": "integer", "minimum": 1, "description": "At most this many findings per file."},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1},
                      "description": "Prefilter words; default: derived from the patterns."},
-        "unless_cited": {"type": "boolean",
-                         "description": "Drop a match whose sentence or short block names a "
-                                        "source (healthlint.citations)."},
     }
     message_fields = ("match",)
 
@@ -209,7 +206,6 @@ class PatternKind(Kind):
         self.question = opts.get("question", "downgrade")
         self.limit = opts.get("limit")
         self.scope = frozenset(rule.scope) if rule.scope else None
-        self.unless_cited = bool(opts.get("unless_cited", False))
 
     def _keywords(self, given, phrases: list[str], patterns: list[str]) -> tuple[str, ...] | None:
         if given:
@@ -255,8 +251,6 @@ class PatternKind(Kind):
                 continue
             severity = self._severity(block, offset, stop)
             if severity is None:
-                continue
-            if self.unless_cited and _cited(prose.blocks, index, offset, stop):
                 continue
             yield self.finding(doc, *block.source_span(offset, stop), severity=severity)
             emitted += 1
@@ -318,9 +312,3 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     if i < 0:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
-
-
-def _cited(blocks: tuple[Block, ...], index: int, start: int, end: int) -> bool:
-    from healthlint.citations import Strength, cited, row_of
-
-    return cited(blocks[index], start, end, row_of(blocks, index)) > Strength.NONE
