@@ -45,9 +45,13 @@ def files_under(paths: list[Path]) -> list[Path]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("paths", nargs="*", type=Path)
-    ap.add_argument("--packs", default="uncited-statistics", help="comma-separated built-in names or paths")
+    ap.add_argument(
+        "--packs", default="uncited-statistics", help="comma-separated built-in names or paths"
+    )
     ap.add_argument("--out", type=Path, default=Path("/tmp/healthlint-seed-findings.json"))
     ap.add_argument("--categories", default="", help="categories to score (default: all)")
     ap.add_argument("--no-score", action="store_true")
@@ -93,7 +97,8 @@ def main() -> int:
     if a.no_score:
         return 0
     gold = sorted(str(g) for g in (shared / "gold").glob("*.gold.yaml"))
-    cmd = [sys.executable, str(shared / "gold" / "score.py"), "--root", str(shared), "--findings", str(a.out),
+    cmd = [sys.executable, str(shared / "gold" / "score.py"), "--root", str(shared),
+           "--findings", str(a.out),
            "--show-misses", *(f"--gold={g}" for g in gold)]
     if a.categories:
         cmd.append(f"--categories={a.categories}")

@@ -47,7 +47,8 @@ KNOWN_SOURCES: tuple[str, ...] = (
     "National Cancer Institute", "American Heart Association", "American Cancer Society",
     "American Diabetes Association", "Arthritis Foundation", "Alzheimer's Association",
     "Public Health England", "Office for National Statistics", "Global Burden of Disease",
-    "Lancet", "JAMA", "BMJ", "NEJM", "New England Journal of Medicine", "Annals of Internal Medicine",
+    "Lancet", "JAMA", "BMJ", "NEJM", "New England Journal of Medicine",
+    "Annals of Internal Medicine",
     "PLOS", "Pain Physician",
 )
 
@@ -123,14 +124,20 @@ _NAMED_WITH_YEAR = (
     rf"\s+(?P<name>(?:{_NAME_WORD}\s+){{0,6}}?)(?i:{_STUDY_TYPE})s?\b"
 )
 # Phrases that introduce a source a few words on ("according to a 2021 report by the CDC").
-_REPORTING_PHRASES = ("according to", "as reported by", "reported by", "published by", "published in")
+_REPORTING_PHRASES = (
+    "according to", "as reported by", "reported by", "published by", "published in"
+)
 # Words that, followed by "by", "from" or "at", must name the source at once ("data from
 # the CDC", "researchers at Harvard"; not "data from 1,200 men").
 _DIRECT_HEADS = frozenset(
     """data figures estimates statistics numbers research researchers scientists report
     survey study review analysis trial""".split()
 )
-_SOURCE_LABEL = r"\((?i:sources?|data|via|ref\.?|reference|see)\s*:\s*[^()]{2,120}\)"
+# "(source: National Health Interview Survey)", "Source: CDC"
+_SOURCE_LABEL = (
+    r"\((?i:sources?|data|via|ref\.?|reference|see)\s*:\s*[^()]{2,120}\)"
+    r"|\b(?i:sources?|data\s+source|reference)\s*:\s*[A-Z\d]"
+)
 _STUDY_WORDS = (
     "systematic review", "meta-analysis", "metaanalysis", "review", "study", "trial", "survey",
     "report", "analysis", "cohort", "census", "audit", "registry", "guideline", "statement",
@@ -141,6 +148,8 @@ _AFTER_KNOWN = (
     r"(?:['’]s)?(?:\s+[\w\-]+){0,2}?\s+(?i:data|figures|statistics|estimates?|estimated|"
     r"reports?|reported|surveys?|found|finds|says|said|states|notes|recommends|guidelines?|"
     r"shows?|showed|counts?|numbers|projects|projections)\b"
+    # "CDC, 2023" in a table cell or a caption
+    r"|,?\s+(?:19|20)\d{2}\b"
 )
 _BEFORE_KNOWN = r"(?i:\b(?:published\s+)?in\s+(?:the\s+)?|\(\s*(?:the\s+)?)$"
 
@@ -159,7 +168,8 @@ class _Patterns:
             r"\b(?:" + "|".join(re.escape(p) for p in _REPORTING_PHRASES) + r")\b"
         )
         self.direct = re.compile(
-            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=len, reverse=True)) + r") (?:by|from|at)\b"
+            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=len, reverse=True))
+            + r") (?:by|from|at)\b"
         )
         self.study_word = re.compile(
             r"\b(?:" + "|".join(re.escape(w) for w in _STUDY_WORDS) + r")"
@@ -212,6 +222,8 @@ _ELEMENT_START = re.compile(r"[ \t]*(?:[-*+•●▪◦‣∙✔✓✗☐☑|>]|
 _CARD_HEAD = re.compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[ \t]?(?:%|[KMBkmb]|x|×|\+)*\+?[ \t]*")
 _ENDS_ELEMENT = re.compile(r"[.!?:;][\"'”’)\]]*[ \t]*$")
 _SHORT_LINE = 60
+#: a line ending in one of these continues on the next
+_CONTINUES = (",", "(", "–", "—", "-", "/", "&")
 
 
 def _line_cuts(text: str) -> list[int]:
@@ -229,7 +241,11 @@ def _line_cuts(text: str) -> list[int]:
             _ENDS_ELEMENT.search(prev)
             or _ELEMENT_START.match(nxt)
             or _CARD_HEAD.fullmatch(nxt)
-            or (len(prev.strip()) < _SHORT_LINE and not prev.rstrip().endswith((",", "(", "–", "—", "-", "/", "&")) and not nxt[:1].islower())
+            or (
+                len(prev.strip()) < _SHORT_LINE
+                and not prev.rstrip().endswith(_CONTINUES)
+                and not nxt[:1].islower()
+            )
         ):
             cuts.append(n)
         start = n + 1
@@ -344,7 +360,8 @@ class BlockCitations:
 
     def inside_cue(self, start: int, end: int) -> bool:
         """Whether [start, end) lies within a citation (the digits of "(Smith, 2021)")."""
-        return any(c.start <= start and end <= c.end for c in self._strong_in(*self.scope(start, end)))
+        cues = self._strong_in(*self.scope(start, end))
+        return any(c.start <= start and end <= c.end for c in cues)
 
 
 def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -359,7 +376,8 @@ def _is_short(text: str, start: int, end: int, segments: int, item_like: bool) -
     length = end - start
     nl = text.find("\n", start, end)
     first_line_end = nl if nl >= 0 else end
-    if item_like or _ELEMENT_START.match(text, start) or _CARD_HEAD.fullmatch(text, start, first_line_end):
+    card = _CARD_HEAD.fullmatch(text, start, first_line_end)
+    if item_like or card or _ELEMENT_START.match(text, start):
         return length <= BlockCitations.ITEM_CHARS
     return segments <= BlockCitations.SHORT_SEGMENTS and length <= BlockCitations.SHORT_CHARS
 
@@ -430,7 +448,7 @@ def iter_weak(text: str, known: re.Pattern[str] | None = None) -> Iterator[Cue]:
 
 
 def _reporting_cues(text: str, low: str, pats: _Patterns) -> Iterator[Cue]:
-    if "(" in text:
+    if ":" in text:
         for m in pats.source_label.finditer(text):
             yield Cue(m.start(), m.end(), Strength.WEAK, "source-label")
     if not low:

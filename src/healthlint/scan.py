@@ -167,7 +167,8 @@ def fold_safe(items: list) -> bool:
                 n2 = str(op2)
                 if n2 == "LITERAL" and chr(val) != chr(val).lower():
                     return False
-                if n2 == "RANGE" and any(chr(c) != chr(c).lower() for c in range(val[0], val[1] + 1)):
+                span = range(val[0], val[1] + 1) if n2 == "RANGE" else ()
+                if any(chr(c) != chr(c).lower() for c in span):
                     return False
         elif name == "SUBPATTERN":
             _group, add, delete, sub = av
@@ -247,7 +248,7 @@ class Scanner:
         words: list[str] = []
         triggers: set[str] = set()
         rest: list[str] = []
-        for src, items in zip(sources, parsed):
+        for src, items in zip(sources, parsed, strict=True):
             chars = first_chars(items) if items is not None else None
             if _is_symbol_led(chars):
                 symbol.append(src)
@@ -314,7 +315,7 @@ class Scanner:
                 # nearest start first: most patterns begin at the anchor or a word before it
                 for t in reversed(list(_TOKEN_START.finditer(text, back, i + 1))):
                     p = t.start()
-                    if heads is not None and folded[p : p + 3] not in heads and folded[p] not in heads:
+                    if heads is not None and not (folded[p : p + 3] in heads or folded[p] in heads):
                         continue
                     end = tried.get(p)
                     if end is None:
@@ -455,8 +456,9 @@ def build_scanner(
             except re.error as exc:
                 raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
         parsed = [_parse(src, flags) for src in sources]
-        safe = [s for s, items in zip(sources, parsed) if items is not None and fold_safe(items)]
-        other = [s for s, items in zip(sources, parsed) if items is None or not fold_safe(items)]
+        folds = [items is not None and fold_safe(items) for items in parsed]
+        safe = [src for src, ok in zip(sources, folds, strict=True) if ok]
+        other = [src for src, ok in zip(sources, folds, strict=True) if not ok]
         if safe and other:
             return ScannerUnion(
                 (Scanner(safe, flags, anchors, lookback),

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
-from healthlint.citations import Strength, cited, citations, known_sources, row_of
+from healthlint.citations import Strength, citations, cited, known_sources, row_of
 from healthlint.kinds import Kind
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
@@ -102,7 +102,8 @@ def build_definitions(raw: object) -> dict[str, str]:
         try:
             re.compile(body)
         except re.error as exc:
-            raise RuleOptionError("define", f"definition {name!r} does not compile: {exc}") from None
+            message = f"definition {name!r} does not compile: {exc}"
+            raise RuleOptionError("define", message) from None
         defs[str(name)] = f"(?:{body})"
     return defs
 
@@ -157,7 +158,8 @@ def _compile_one(sources: list[str], flags: int, key: str) -> re.Pattern[str] | 
         try:
             re.compile(src, flags)
         except re.error as exc:
-            raise RuleOptionError(key, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
+            message = f"pattern {i + 1} does not compile: {exc}: {src!r}"
+            raise RuleOptionError(key, message) from None
     return re.compile("|".join(f"(?:{s})" for s in sources), flags)
 
 
@@ -218,7 +220,8 @@ class _SourcedKind(Kind):
             lookback=int(opts.get("lookback", 60)),
         )
         if self.scanner is None:
-            raise RuleOptionError(self.patterns_key, f"a {self.name} rule needs at least one pattern")
+            message = f"a {self.name} rule needs at least one pattern"
+            raise RuleOptionError(self.patterns_key, message)
         self.exclude = _scanner(opts.get(self.exceptions_key, ()), defs, flags, self.exceptions_key)
         skips = [expand(p, defs, "skip_blocks") for p in opts.get("skip_blocks", ())]
         self.skip = _compile_one(skips, flags, "skip_blocks")
