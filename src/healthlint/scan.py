@@ -269,7 +269,10 @@ class Scanner:
         self.words = re.compile(_join(words), flags) if words else None
         # A case-sensitive pattern's trigger is still found in the lower-cased text; the
         # anchored match then decides.
-        self.triggers = tuple(sorted(triggers))
+        # "ten" finds every "tenth" too: keep only triggers no other trigger starts
+        self.triggers = tuple(
+            sorted(t for t in triggers if not any(o != t and t.startswith(o) for o in triggers))
+        )
         self.rest = re.compile(_join(rest), flags) if rest else None
         self.whole = re.compile(_join(sources), flags) if sources else None
         self.anchors = tuple(sorted({a.lower() for a in anchors if a}))
@@ -351,8 +354,12 @@ class Scanner:
                 return sub[0].overlaps(sub[1], start, end, lo, hi)
             text = sub[1]
         match = self.whole.match
+        heads = self.heads if folded is not None and len(folded) == len(text) else None
         for t in _TOKEN_START.finditer(text, lo, end):
-            m = match(text, t.start(), hi)
+            p = t.start()
+            if heads is not None and not (folded[p : p + 3] in heads or folded[p] in heads):
+                continue  # no pattern can start here
+            m = match(text, p, hi)
             if m is not None and m.end() > start and m.end() > m.start():
                 return True
         return False
