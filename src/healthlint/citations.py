@@ -260,13 +260,22 @@ class Segment:
     part: int  # index into BlockCitations.parts
 
 
+#: block scopes whose sentences share their sources (when short)
+SHARED_SCOPES = ("list_item", "table_cell", "caption", "blockquote")
+# "8 in 10", "$134.5 billion": a short line headed by a figure starts a stat card
+_SHORT_FIGURE = re.compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[^.!?:;]{0,20}")
+# a sentence that leans on the one before it
+_CONTINUES_BEFORE = re.compile(
+    r"(?:This|These|That|Those|It|They|The\s+(?:study|studies|survey|report|review|trial|"
+    r"data|analysis|researchers|authors|figures?|estimates?|findings))\b"
+)
+_SOURCE_LINE = re.compile(r"\(?\s*(?i:sources?|references?|data\s+source|via)\s*:")
+
+
 class BlockCitations:
     """The citation cues and the sentence/element structure of one block."""
 
-    #: a paragraph (or element) this short shares its sources across its sentences
-    SHORT_CHARS = 500
-    SHORT_SEGMENTS = 3
-    #: list items, table cells and captions are short blocks up to this length
+    #: list items, table cells, callouts and stat cards share sources up to this length
     ITEM_CHARS = 700
 
     __slots__ = (
@@ -296,11 +305,11 @@ class BlockCitations:
         per_part = [0] * len(self.parts)
         for sg in segments:
             per_part[sg.part] += 1
-        item_like = block.scope in ("list_item", "table_cell", "caption")
-        self._part_short = tuple(
-            _is_short(text, ps, pe, per_part[i], item_like) for i, (ps, pe) in enumerate(self.parts)
+        item_like = block.scope in SHARED_SCOPES
+        self._part_short = tuple(_shares(text, ps, pe, item_like) for ps, pe in self.parts)
+        self._block_short = _shares(text, 0, len(text), item_like) and (
+            item_like or len(self.parts) == 1
         )
-        self._block_short = _is_short(text, 0, len(text), len(segments), item_like)
 
     def segment_at(self, offset: int) -> Segment:
         """The segment (sentence within one element) holding `offset`."""
@@ -311,15 +320,28 @@ class BlockCitations:
 
     def scope(self, start: int, end: int) -> tuple[int, int]:
         """The span whose cues source a claim at [start, end): its sentence, or the whole
-        element or block when that is short."""
+        list item, table cell, callout or stat card. A sentence that continues the one
+        before ("It found ...", "These figures ...") shares that one's source, and a
+        "Source: ..." sentence right after counts for the sentence it follows."""
         if not self.segments:
             return 0, len(self.block.text)
-        seg = self.segment_at(start)
+        i = max(bisect.bisect_right(self._seg_starts, start) - 1, 0)
+        seg = self.segments[i]
         if self._block_short:
             return 0, len(self.block.text)
         if self._part_short[seg.part]:
             return self.parts[seg.part]
-        return seg.start, max(seg.end, end)
+        text = self.block.text
+        lo, hi = seg.start, max(seg.end, end)
+        if i > 0 and self.segments[i - 1].part == seg.part and _CONTINUES_BEFORE.match(text, seg.start):
+            lo = self.segments[i - 1].start
+        if i + 1 < len(self.segments):
+            nxt = self.segments[i + 1]
+            if nxt.part == seg.part and (
+                _CONTINUES_BEFORE.match(text, nxt.start) or _SOURCE_LINE.match(text, nxt.start)
+            ):
+                hi = max(hi, nxt.end)
+        return lo, hi
 
     def strength(self, start: int, end: int) -> Strength:
         """The best cue in the scope of a claim at [start, end)."""
@@ -372,14 +394,19 @@ def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _is_short(text: str, start: int, end: int, segments: int, item_like: bool) -> bool:
-    length = end - start
+def _shares(text: str, start: int, end: int, item_like: bool) -> bool:
+    """Whether a block or page element shares its sources across its sentences: a list
+    item, table cell, caption, callout or stat card (GUIDELINES: "the same short block").
+    A plain paragraph does not: each sentence needs its own source."""
+    if end - start > BlockCitations.ITEM_CHARS:
+        return False
+    if item_like:
+        return True
     nl = text.find("\n", start, end)
-    first_line_end = nl if nl >= 0 else end
-    card = _CARD_HEAD.fullmatch(text, start, first_line_end)
-    if item_like or card or _ELEMENT_START.match(text, start):
-        return length <= BlockCitations.ITEM_CHARS
-    return segments <= BlockCitations.SHORT_SEGMENTS and length <= BlockCitations.SHORT_CHARS
+    first = text[start : nl if nl >= 0 else end]
+    return bool(
+        _CARD_HEAD.fullmatch(first) or _SHORT_FIGURE.fullmatch(first) or _ELEMENT_START.match(first)
+    )
 
 
 def _link_strength(block: Block, lo: int, hi: int) -> Strength:
