@@ -180,7 +180,8 @@ def test_list_item_is_one_scope():
         # a short block of cards only
         "Key facts\n619M\npeople with back pain (GBD Study, 2023)\n65%\nof patients undertreated\n",
         # figures written with words
-        "Key facts\n6 in 10\npeople with back pain (GBD Study, 2023)\n65%\nof patients undertreated\n",
+        "Key facts\n6 in 10\npeople with back pain (GBD Study, 2023)\n"
+        "65%\nof patients undertreated\n",
     ],
 )
 def test_stat_cards_each_keep_their_own_source(text):

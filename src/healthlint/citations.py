@@ -333,8 +333,9 @@ class BlockCitations:
             return self.parts[seg.part]
         text = self.block.text
         lo, hi = seg.start, max(seg.end, end)
-        if i > 0 and self.segments[i - 1].part == seg.part and _CONTINUES_BEFORE.match(text, seg.start):
-            lo = self.segments[i - 1].start
+        before = self.segments[i - 1] if i > 0 else None
+        if before and before.part == seg.part and _CONTINUES_BEFORE.match(text, seg.start):
+            lo = before.start
         if i + 1 < len(self.segments):
             nxt = self.segments[i + 1]
             if nxt.part == seg.part and (
