@@ -154,38 +154,17 @@ def prefixes(items: list) -> set[str] | None:
     return None
 
 
-def fold_safe(items: list) -> bool:
-    """Whether a parsed pattern matches the same under IGNORECASE as without it on
-    lower-cased text: it names no upper-case letter and never switches case handling."""
-    for op, av in items:
-        name = str(op)
-        if name in ("LITERAL", "NOT_LITERAL"):
-            if chr(av) != chr(av).lower():
-                return False
-        elif name == "IN":
-            for op2, val in av:
-                n2 = str(op2)
-                if n2 == "LITERAL" and chr(val) != chr(val).lower():
-                    return False
-                span = range(val[0], val[1] + 1) if n2 == "RANGE" else ()
-                if any(chr(c) != chr(c).lower() for c in span):
-                    return False
-        elif name == "SUBPATTERN":
-            _group, add, delete, sub = av
-            if (add | delete) & re.IGNORECASE or not fold_safe(list(sub)):
-                return False
-        elif name == "BRANCH":
-            if not all(fold_safe(list(b)) for b in av[1]):
-                return False
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            if not fold_safe(list(av[2])):
-                return False
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            if not fold_safe(list(av[1])):
-                return False
-        elif name in ("GROUPREF", "GROUPREF_EXISTS", "ATOMIC_GROUP"):
-            return False
-    return True
+_ESCAPE = re.compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
+
+
+def fold_safe(source: str) -> bool:
+    """Whether a case-blind pattern matches the same on lower-cased text without
+    IGNORECASE: it names no upper-case letter (escapes such as \\S aside) and never
+    switches case handling. A textual test: parsing every pattern twice costs more."""
+    if "(?" in source and re.search(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i", source):
+        return False
+    plain = _ESCAPE.sub("", source)
+    return plain == plain.lower()
 
 
 def _parse(source: str, flags: int) -> list | None:
@@ -210,12 +189,32 @@ def _anchored(chars: set[str], sources: list[str], flags: int) -> re.Pattern[str
     return re.compile(f"{_char_class(chars)}(?<=(?=(?P<hit>{_join(sources)})).)", flags)
 
 
+def _validate(sources: Sequence[str], flags: int) -> None:
+    """Raise PatternError naming the first pattern that does not compile."""
+    try:
+        re.compile(_join(sources), flags)
+        return
+    except re.error:
+        pass
+    for i, src in enumerate(sources):
+        try:
+            re.compile(src, flags)
+        except re.error as exc:
+            raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
+    raise PatternError(0, "the patterns do not compile together")
+
+
 class Scanner:
-    """Leftmost, non-overlapping matches of several regexes, found fast."""
+    """Leftmost, non-overlapping matches of several regexes, found fast.
+
+    The expressions are compiled on first use: a scanner used only to test short spans
+    (`overlaps`) or only near anchors never compiles the others (start-up time matters
+    for a one-file run).
+    """
 
     __slots__ = (
-        "symbol", "rare", "rare_chars", "words", "triggers", "rest", "whole", "anchors", "lookback",
-        "fold", "heads", "_sources", "_flags", "_fallback",
+        "rare_chars", "triggers", "anchors", "lookback", "fold", "heads",
+        "_groups", "_compiled", "_sources", "_flags", "_fallback",
     )
 
     def __init__(
@@ -224,23 +223,21 @@ class Scanner:
         flags: int = 0,
         anchors: Sequence[str] = (),
         lookback: int = 60,
+        parsed: Sequence[list | None] | None = None,
+        use: str = "spans",
     ) -> None:
         """`anchors`: words (any case) one of which every match contains; when given, the
         patterns are tried only at word starts up to `lookback` characters before each
-        place such a word occurs, and nowhere else."""
-        for i, src in enumerate(sources):
-            try:
-                re.compile(src, flags)
-            except re.error as exc:
-                raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
-        # Case-blind patterns written in lower case run on the lower-cased text without
-        # IGNORECASE: `re` then compares characters directly, which is much faster.
-        parsed = [_parse(src, flags) for src in sources]
+        place such a word occurs, and nowhere else. `parsed`: the sources already parsed.
+        `use`: "spans" or "overlaps", the method the caller will use (the expressions it
+        needs are compiled at once, so a bad pattern is reported before any text is read)."""
         no_fold = bool(flags & _NO_FOLD)
         flags &= ~_NO_FOLD
-        self.fold = not no_fold and bool(flags & re.IGNORECASE) and all(
-            items is not None and fold_safe(items) for items in parsed
-        )
+        if parsed is None:
+            parsed = [_parse(src, flags) for src in sources]
+        # Case-blind patterns written in lower case run on the lower-cased text without
+        # IGNORECASE: `re` then compares characters directly, which is much faster.
+        self.fold = not no_fold and bool(flags & re.IGNORECASE) and all(map(fold_safe, sources))
         if self.fold:
             flags &= ~re.IGNORECASE
         symbol: list[str] = []
@@ -264,17 +261,22 @@ class Scanner:
         # patterns are tried again behind them only in texts that contain one.
         common = {c for c in symbol_chars if c == _DIGIT or c.isascii()}
         self.rare_chars = "".join(sorted(symbol_chars - common))
-        self.symbol = _anchored(common, symbol, flags) if symbol and common else None
-        self.rare = _anchored(set(self.rare_chars), symbol, flags) if self.rare_chars else None
-        self.words = re.compile(_join(words), flags) if words else None
+        self._groups = {
+            "symbol": (lambda: _anchored(common, symbol, flags)) if symbol and common else None,
+            "rare": (lambda: _anchored(set(self.rare_chars), symbol, flags))
+            if self.rare_chars
+            else None,
+            "words": (lambda: re.compile(_join(words), flags)) if words else None,
+            "rest": (lambda: re.compile(_join(rest), flags)) if rest else None,
+            "whole": (lambda: re.compile(_join(sources), flags)) if sources else None,
+        }
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
         # A case-sensitive pattern's trigger is still found in the lower-cased text; the
-        # anchored match then decides.
-        # "ten" finds every "tenth" too: keep only triggers no other trigger starts
+        # anchored match then decides. "ten" finds every "tenth" too: keep only triggers
+        # that no other trigger starts.
         self.triggers = tuple(
             sorted(t for t in triggers if not any(o != t and t.startswith(o) for o in triggers))
         )
-        self.rest = re.compile(_join(rest), flags) if rest else None
-        self.whole = re.compile(_join(sources), flags) if sources else None
         self.anchors = tuple(sorted({a.lower() for a in anchors if a}))
         self.lookback = lookback
         # Where a match can start, for trying only those places near an anchor: the first
@@ -286,6 +288,42 @@ class Scanner:
         self._sources = tuple(sources)
         self._flags = flags
         self._fallback: Scanner | None = None
+        needed = ("whole",) if anchors or use == "overlaps" else ("symbol", "words", "rest")
+        try:
+            for name in needed:
+                self._get(name)
+        except re.error:
+            _validate(sources, flags)
+            raise
+
+    def _get(self, name: str) -> re.Pattern[str] | None:
+        try:
+            return self._compiled[name]
+        except KeyError:
+            make = self._groups[name]
+            rx = make() if make is not None else None
+            self._compiled[name] = rx
+            return rx
+
+    @property
+    def symbol(self) -> re.Pattern[str] | None:
+        return self._get("symbol")
+
+    @property
+    def rare(self) -> re.Pattern[str] | None:
+        return self._get("rare")
+
+    @property
+    def words(self) -> re.Pattern[str] | None:
+        return self._get("words")
+
+    @property
+    def rest(self) -> re.Pattern[str] | None:
+        return self._get("rest")
+
+    @property
+    def whole(self) -> re.Pattern[str] | None:
+        return self._get("whole")
 
     def _subject(self, text: str, folded: str | None) -> tuple[Scanner, str] | None:
         """The scanner and string to match: the lower-cased text when this scanner folds."""
@@ -452,23 +490,34 @@ class ScannerUnion:
 
 
 def build_scanner(
-    sources: Sequence[str], flags: int = 0, anchors: Sequence[str] = (), lookback: int = 60
+    sources: Sequence[str],
+    flags: int = 0,
+    anchors: Sequence[str] = (),
+    lookback: int = 60,
+    use: str = "spans",
+    analysis: Sequence[str] | None = None,
 ) -> Scanner | ScannerUnion:
     """A Scanner for `sources`; case-blind patterns in lower case are matched on the
-    lower-cased text (fast), any others case-blind on the original."""
+    lower-cased text (fast), any others case-blind on the original. `analysis`: stand-ins
+    for the sources that start the same way, parsed instead of them (faster)."""
+    parsed = [_parse(src, flags) for src in (analysis or sources)]
+    if any(items is None for items in parsed):
+        _validate(sources, flags)
     if flags & re.IGNORECASE:
-        for i, src in enumerate(sources):
-            try:
-                re.compile(src, flags)
-            except re.error as exc:
-                raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
-        parsed = [_parse(src, flags) for src in sources]
-        folds = [items is not None and fold_safe(items) for items in parsed]
-        safe = [src for src, ok in zip(sources, folds, strict=True) if ok]
-        other = [src for src, ok in zip(sources, folds, strict=True) if not ok]
-        if safe and other:
+        folds = [
+            items is not None and fold_safe(src)
+            for src, items in zip(sources, parsed, strict=True)
+        ]
+        if any(folds) and not all(folds):
+            pick = [(src, items, ok) for src, items, ok in zip(sources, parsed, folds, strict=True)]
+            safe = [(src, items) for src, items, ok in pick if ok]
+            other = [(src, items) for src, items, ok in pick if not ok]
             return ScannerUnion(
-                (Scanner(safe, flags, anchors, lookback),
-                 Scanner(other, flags | _NO_FOLD, anchors, lookback))
+                (
+                    Scanner([s for s, _ in safe], flags, anchors, lookback,
+                            [p for _, p in safe], use),
+                    Scanner([s for s, _ in other], flags | _NO_FOLD, anchors, lookback,
+                            [p for _, p in other], use),
+                )
             )
-    return Scanner(sources, flags, anchors, lookback)
+    return Scanner(sources, flags, anchors, lookback, parsed, use)
