@@ -213,7 +213,7 @@ class Scanner:
     """
 
     __slots__ = (
-        "rare_chars", "triggers", "anchors", "lookback", "fold", "heads",
+        "rare_chars", "triggers", "anchors", "lookback", "fold", "heads", "head_chars",
         "_groups", "_compiled", "_sources", "_flags", "_fallback",
     )
 
@@ -245,6 +245,7 @@ class Scanner:
         words: list[str] = []
         triggers: set[str] = set()
         rest: list[str] = []
+        rest_chars: set[str] | None = set()  # first characters of the "rest" patterns
         for src, items in zip(sources, parsed, strict=True):
             chars = first_chars(items) if items is not None else None
             if _is_symbol_led(chars):
@@ -257,6 +258,10 @@ class Scanner:
                 triggers |= pre
             else:
                 rest.append(src)
+                if chars is None:
+                    rest_chars = None
+                elif rest_chars is not None:
+                    rest_chars |= chars
         # Non-ASCII first characters ("€", "≤") would slow the scan of every text; the
         # patterns are tried again behind them only in texts that contain one.
         common = {c for c in symbol_chars if c == _DIGIT or c.isascii()}
@@ -277,14 +282,20 @@ class Scanner:
         self.triggers = tuple(
             sorted(t for t in triggers if not any(o != t and t.startswith(o) for o in triggers))
         )
-        self.anchors = tuple(sorted({a.lower() for a in anchors if a}))
+        wanted = {a.lower() for a in anchors if a}
+        self.anchors = tuple(
+            sorted(a for a in wanted if not any(o != a and a.startswith(o) for o in wanted))
+        )
         self.lookback = lookback
-        # Where a match can start, for trying only those places near an anchor: the first
-        # three letters of a word trigger, or a digit or symbol; None: anywhere.
+        # Where a match can start, for trying only such places near an anchor or a span:
+        # the first three letters of a word trigger (in the lower-cased text), or one of
+        # `head_chars` (in the text matched); None: anywhere.
         self.heads: frozenset[str] | None = None
-        if not rest:
-            chars = {("0123456789" if c == _DIGIT else c) for c in symbol_chars}
-            self.heads = frozenset({t[:3] for t in triggers} | set("".join(chars)))
+        self.head_chars: frozenset[str] = frozenset()
+        if rest_chars is not None:
+            chars = {("0123456789" if c == _DIGIT else c) for c in symbol_chars | rest_chars}
+            self.heads = frozenset({t[:3] for t in triggers})
+            self.head_chars = frozenset("".join(chars))
         self._sources = tuple(sources)
         self._flags = flags
         self._fallback: Scanner | None = None
@@ -342,7 +353,7 @@ class Scanner:
     ) -> list[tuple[int, int]]:
         assert self.whole is not None
         match = self.whole.match
-        heads = self.heads
+        heads, chars = self.heads, self.head_chars
         tried: dict[int, int] = {}  # start -> end of the match there (-1: none)
         found: list[tuple[int, int]] = []
         for word in self.anchors:
@@ -356,7 +367,7 @@ class Scanner:
                 # nearest start first: most patterns begin at the anchor or a word before it
                 for t in reversed(list(_TOKEN_START.finditer(text, back, i + 1))):
                     p = t.start()
-                    if heads is not None and not (folded[p : p + 3] in heads or folded[p] in heads):
+                    if heads is not None and not (folded[p : p + 3] in heads or text[p] in chars):
                         continue
                     end = tried.get(p)
                     if end is None:
@@ -393,9 +404,10 @@ class Scanner:
             text = sub[1]
         match = self.whole.match
         heads = self.heads if folded is not None and len(folded) == len(text) else None
+        chars = self.head_chars
         for t in _TOKEN_START.finditer(text, lo, end):
             p = t.start()
-            if heads is not None and not (folded[p : p + 3] in heads or folded[p] in heads):
+            if heads is not None and not (folded[p : p + 3] in heads or text[p] in chars):
                 continue  # no pattern can start here
             m = match(text, p, hi)
             if m is not None and m.end() > start and m.end() > m.start():

@@ -41,7 +41,7 @@ from healthlint.scan import PatternError, Scanner, ScannerUnion, build_scanner
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 #: how far around a match its exclusions are looked for (characters)
-_WINDOW = 40
+_WINDOW = 30
 #: a block this short that opens with a skip marker is a heading for the next block
 _SKIP_HEADING_CHARS = 120
 #: how far before a match `not_after` looks (characters, within the sentence)
@@ -62,6 +62,8 @@ def expand(pattern: str, defs: Mapping[str, str], key: str) -> str:
 
 
 _PLAIN = re.compile(r"[\w '’&-]+")
+#: word lists up to this long are kept whole in sketches
+_SKETCH_WHOLE = 12
 
 
 def word_alternation(items: list[str]) -> str:
@@ -107,7 +109,10 @@ def _definitions(raw: object) -> tuple[dict[str, str], dict[str, str]]:
         else:
             items = [str(v) for v in value]
             body = word_alternation(items)
-            heads = {w.lower()[:3] if _PLAIN.fullmatch(w) else w for w in items}
+            # a short list may open a pattern ("one in four"): its words stay whole, as
+            # triggers; a long one (people, patients, ...) comes later and only its size counts
+            cut = 3 if len(items) > _SKETCH_WHOLE else None
+            heads = {w.lower()[:cut] if _PLAIN.fullmatch(w) else w for w in items}
             sketch = "|".join(re.escape(h) if _PLAIN.fullmatch(h) else h for h in sorted(heads))
         # not compiled here: a bad definition shows in the patterns that use it
         defs[str(name)] = f"(?:{expand(body, defs, 'define')})"
