@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Lint the seed articles with chosen packs and score the findings against the gold labels.
+"""Accuracy on the labelled seed articles: lint them, write the JSON contract, score it.
 
-    python3 benchmarks/score_seeds.py [--packs uncited-statistics,...] [--out F.json]
-                                      [--categories a,b] [--no-score] [--time] [FILE|DIR ...]
+    python3 benchmarks/score_seeds.py [--packs absolute-claims,template-leftovers]
+        [--categories absolute-claim,template-leftover] [--show-misses] [--out F.json]
+        [--time] [--as FORMAT] [--no-score] [FILE|DIR ...]
 
-Reads every file with healthlint.readers.read, runs the packs' enabled rules, writes the
-findings in the JSON contract of DESIGN.md ({"version": 1, "findings": [...], ...}) and,
-unless --no-score, runs ../shared/gold/score.py on them with --show-misses. Works without
-the CLI, so a pack can be tuned while the rest of the tool is being built.
+Reads every file under SHARED/corpus/seeds (or the given files and folders) with
+healthlint's readers, runs the given packs (default: every shipped pack) through the
+engine, writes the findings in the DESIGN.md JSON shape and runs SHARED/gold/score.py on
+them. SHARED defaults to the `shared` folder beside the repository (../shared).
+--time prints each rule's CPU time over the files (with --no-score, a quick per-rule
+benchmark of a corpus such as the one shared/bench/make_corpus.py builds).
+Exit status: score.py's.
 """
 
 from __future__ import annotations
@@ -16,22 +20,16 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from healthlint import packs  # noqa: E402
+from healthlint.packs import build_checks, builtin_names, load_packs, resolve  # noqa: E402
 from healthlint.readers import format_for, read  # noqa: E402
 from healthlint.source import ReadError, read_source  # noqa: E402
-
-
-def shared_dir() -> Path:
-    for candidate in (REPO.parent / "shared", Path("/work/shared")):
-        if (candidate / "gold" / "score.py").exists():
-            return candidate
-    sys.exit("score_seeds: shared/ (seeds and gold) not found beside the repository")
 
 
 def files_under(paths: list[Path]) -> list[Path]:
@@ -44,64 +42,72 @@ def files_under(paths: list[Path]) -> list[Path]:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("paths", nargs="*", type=Path)
-    ap.add_argument(
-        "--packs", default="uncited-statistics", help="comma-separated built-in names or paths"
-    )
-    ap.add_argument("--out", type=Path, default=Path("/tmp/healthlint-seed-findings.json"))
-    ap.add_argument("--categories", default="", help="categories to score (default: all)")
-    ap.add_argument("--no-score", action="store_true")
-    ap.add_argument("--time", action="store_true", help="print each rule's total check time (CPU seconds)")
-    ap.add_argument("--as", dest="fmt", choices=("markdown", "html", "text"),
-                    help="read every file in this format (default: by extension)")
-    a = ap.parse_args()
-
-    shared = shared_dir()
-    paths = a.paths or [shared / "corpus" / "seeds"]
-    rules = packs.load_packs(packs.resolve(n.strip()) for n in a.packs.split(",") if n.strip())
-    checks = packs.build_checks(r for r in rules if r.enabled)
+def lint_files(files: list[Path], root: Path, packs: list[str], fmt: str | None, timing: dict):
+    checks = [c for c in build_checks(load_packs(resolve(p) for p in packs)) if c.rule.enabled]
     findings, errors = [], []
-    spent = dict.fromkeys((c.rule.id for c in checks), 0.0)
-    read_time = 0.0
-    files = files_under(paths)
+    for check in checks:
+        timing.setdefault(check.rule.id, 0.0)
+    timing.setdefault("(reading)", 0.0)
     for path in files:
+        try:
+            shown = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            shown = str(path)
         t = time.process_time()
         try:
             src = read_source(str(path))
         except ReadError as exc:
-            errors.append({"path": str(path), "message": str(exc)})
+            errors.append({"path": shown, "message": str(exc)})
             continue
-        doc = read(str(path), src.text, a.fmt, notices=src.notices)
-        read_time += time.process_time() - t
+        doc = read(shown, src.text, fmt, src.notices)
+        timing["(reading)"] += time.process_time() - t
         for check in checks:
             t = time.process_time()
             findings.extend(check.check(doc))
-            spent[check.rule.id] += time.process_time() - t
+            timing[check.rule.id] += time.process_time() - t
     findings.sort(key=lambda f: f.sort_key())
-    data = {
+    return {
         "version": 1,
         "findings": [f.to_dict() for f in findings],
         "summary": {"files": len(files), "findings": len(findings)},
         "errors": errors,
     }
-    a.out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"{len(files)} files, {len(findings)} findings -> {a.out}")
-    if a.time:
-        print(f"  reading: {read_time:.2f} s")
-        for rule_id, secs in spent.items():
-            print(f"  {rule_id}: {secs:.2f} s")
-    if a.no_score:
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the seeds)")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--packs", default="", help="comma-separated pack names or paths")
+    ap.add_argument("--categories", default="")
+    ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--out", type=Path, help="keep the findings JSON here")
+    ap.add_argument("--time", action="store_true", help="print each rule's CPU time")
+    ap.add_argument("--as", dest="fmt", choices=("markdown", "html", "text"),
+                    help="read every file in this format (default: by extension)")
+    ap.add_argument("--no-score", action="store_true", help="only lint (and time)")
+    args = ap.parse_args(argv)
+
+    packs = [p for p in args.packs.split(",") if p] or builtin_names()
+    files = files_under(args.paths or [args.shared / "corpus" / "seeds"])
+    timing: dict[str, float] = {}
+    result = lint_files(files, args.shared, packs, args.fmt, timing)
+    out = args.out or Path(tempfile.mkstemp(suffix=".json", prefix="seeds-")[1])
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.time:
+        print(f"{len(files)} files, {result['summary']['findings']} findings (CPU seconds):")
+        for name, secs in timing.items():
+            print(f"  {secs:7.2f}  {name}")
+    if args.no_score:
         return 0
-    gold = sorted(str(g) for g in (shared / "gold").glob("*.gold.yaml"))
-    cmd = [sys.executable, str(shared / "gold" / "score.py"), "--root", str(shared),
-           "--findings", str(a.out),
-           "--show-misses", *(f"--gold={g}" for g in gold)]
-    if a.categories:
-        cmd.append(f"--categories={a.categories}")
+    cmd = [sys.executable, str(args.shared / "gold" / "score.py"), "--root", str(args.shared),
+           "--findings", str(out)]
+    for gold in sorted((args.shared / "gold").glob("*.gold.yaml")):
+        cmd += ["--gold", str(gold)]
+    if args.categories:
+        cmd += ["--categories", args.categories]
+    if args.show_misses:
+        cmd.append("--show-misses")
     return subprocess.call(cmd)
 
 
