@@ -254,3 +254,19 @@ def test_segments(text, segments):
     block = _block(text)
     index = citations(block)
     assert [block.text[s.start : s.end] for s in index.segments] == segments
+
+
+def test_same_text_in_two_documents_gives_the_same_answers_and_keeps_no_documents():
+    text = "About 65% of adults get back pain [1]. Then 30% of men do."
+    first = read("a.txt", text).blocks[0]
+    second = read("b.md", text).blocks[0]
+    assert cited(first, 6, 9) is cited(second, 6, 9) is STRONG
+    at = text.index("30%")
+    assert cited(first, at, at + 3) is cited(second, at, at + 3) is NONE
+    import gc
+
+    from healthlint.citations import _ByText
+
+    # the text-keyed layout cache holds text only, never a block (or its document)
+    keys = [o for o in gc.get_objects() if isinstance(o, _ByText)]
+    assert keys and all(k.block is None for k in keys)

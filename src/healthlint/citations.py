@@ -288,28 +288,9 @@ class BlockCitations:
         self.known = known
         self._strong: dict[tuple[int, int], tuple[Cue, ...]] = {}
         self._strength: dict[tuple[int, int], Strength] = {}
-        text = block.text
-        cuts = _line_cuts(text) if "\n" in text else []
-        bounds = [0] + [c + 1 for c in cuts] + [len(text) + 1]
-        self.parts = tuple((bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1))
-        segments: list[Segment] = []
-        for s, e in block.sentences():
-            for p, (ps, pe) in enumerate(self.parts):
-                lo, hi = max(s, ps), min(e, pe)
-                if lo < hi:
-                    lo, hi = _trim(text, lo, hi)
-                    if lo < hi:
-                        segments.append(Segment(lo, hi, p))
-        self.segments = tuple(segments)
-        self._seg_starts = [sg.start for sg in segments]
-        per_part = [0] * len(self.parts)
-        for sg in segments:
-            per_part[sg.part] += 1
-        item_like = block.scope in SHARED_SCOPES
-        self._part_short = tuple(_shares(text, ps, pe, item_like) for ps, pe in self.parts)
-        self._block_short = _shares(text, 0, len(text), item_like) and (
-            item_like or len(self.parts) == 1
-        )
+        layout = _layout(block.text, block.scope in SHARED_SCOPES, block)
+        self.parts, self.segments, self._part_short, self._block_short = layout
+        self._seg_starts = [sg.start for sg in self.segments]
 
     def segment_at(self, offset: int) -> Segment:
         """The segment (sentence within one element) holding `offset`."""
@@ -356,7 +337,7 @@ class BlockCitations:
         if found is None:
             found = tuple(
                 Cue(c.start + lo, c.end + lo, c.strength, c.kind)
-                for c in find_strong(self.block.text[lo:hi])
+                for c in _strong_cached(self.block.text[lo:hi])
             )
             self._strong[(lo, hi)] = found
         return found
@@ -374,7 +355,7 @@ class BlockCitations:
             link = _link_strength(self.block, lo, hi)
             if link is Strength.STRONG or self._strong_in(lo, hi):
                 best = Strength.STRONG
-            elif link is Strength.WEAK or next(iter_weak(self.block.text[lo:hi], self.known), None):
+            elif link is Strength.WEAK or _has_weak(self.block.text[lo:hi], self.known):
                 best = Strength.WEAK
             else:
                 best = Strength.NONE
@@ -385,6 +366,49 @@ class BlockCitations:
         """Whether [start, end) lies within a citation (the digits of "(Smith, 2021)")."""
         cues = self._strong_in(*self.scope(start, end))
         return any(c.start <= start and end <= c.end for c in cues)
+
+
+class _ByText:
+    """Hashes and compares as its text alone, carrying the block along: the layout of
+    a block depends only on its text and scope, and the same paragraph (a disclaimer, a
+    call to action, an author box) recurs across the pages of one run."""
+
+    __slots__ = ("text", "block")
+
+    def __init__(self, text: str, block: Block) -> None:
+        self.text = text
+        self.block = block
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ByText) and other.text == self.text
+
+
+def _layout(text: str, item_like: bool, block: Block):
+    return _layout_cached(_ByText(text, block), item_like)
+
+
+@lru_cache(maxsize=4096)
+def _layout_cached(key: _ByText, item_like: bool):
+    """(parts, segments, part shares, block shares) of a block's text."""
+    text = key.text
+    cuts = _line_cuts(text) if "\n" in text else []
+    bounds = [0] + [c + 1 for c in cuts] + [len(text) + 1]
+    parts = tuple((bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1))
+    segments: list[Segment] = []
+    for s, e in key.block.sentences():
+        for p, (ps, pe) in enumerate(parts):
+            lo, hi = max(s, ps), min(e, pe)
+            if lo < hi:
+                lo, hi = _trim(text, lo, hi)
+                if lo < hi:
+                    segments.append(Segment(lo, hi, p))
+    part_short = tuple(_shares(text, ps, pe, item_like) for ps, pe in parts)
+    block_short = _shares(text, 0, len(text), item_like) and (item_like or len(parts) == 1)
+    key.block = None  # type: ignore[assignment]  # the cache keeps text, not documents
+    return parts, tuple(segments), part_short, block_short
 
 
 def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -430,6 +454,16 @@ def _link_strength(block: Block, lo: int, hi: int) -> Strength:
 def find_cues(text: str, known: re.Pattern[str] | None = None) -> list[Cue]:
     """Every citation cue in `text`."""
     return find_strong(text) + list(iter_weak(text, known))
+
+
+@lru_cache(maxsize=8192)
+def _strong_cached(text: str) -> tuple[Cue, ...]:
+    return tuple(find_strong(text))
+
+
+@lru_cache(maxsize=8192)
+def _has_weak(text: str, known: re.Pattern[str] | None) -> bool:
+    return next(iter_weak(text, known), None) is not None
 
 
 def find_strong(text: str) -> list[Cue]:

@@ -17,13 +17,21 @@ their vocabulary from the rule's YAML:
   skip_blocks      block openings that start a part of the page with no claims to check
                    (an author's biography): that block is skipped, and the next one too
                    when the opening is a short heading line;
-  sources          more names of organisations or journals that count as a named source.
+  sources          more names of organisations or journals that count as a named source;
+  skip_questions   ignore matches in questions ("Does research show ...?");
+  anchors,         words one of which every match contains: patterns are then tried only
+  lookback         at word starts up to `lookback` characters before each occurrence;
+  report           (statistic) "uncited", or "weak" for figures whose only source is
+                   named but not locatable ("according to the CDC").
+
+Write case-blind patterns in lower case: they then run on the lower-cased text without
+IGNORECASE, which is much faster (a pattern with capitals still works, case-blind).
 
 Matching runs once per document over its joined prose (`healthlint.scan.Scanner` keeps
 that fast); only the few matches are then checked against the exclusions and for a
-source (`healthlint.citations`): in the same sentence, or the same short block, list
-item, table row or stat card. At most one finding per sentence, at its first unsourced
-match.
+source (`healthlint.citations`): in the same sentence, or the same list item, table row,
+callout or stat card (GUIDELINES.md). At most one finding per sentence, at its first
+unsourced match.
 """
 
 from __future__ import annotations
@@ -44,6 +52,8 @@ _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _WINDOW = 30
 #: a block this short that opens with a skip marker is a heading for the next block
 _SKIP_HEADING_CHARS = 120
+#: how many exclusion results a rule remembers
+_MEMO = 20000
 #: how far before a match `not_after` looks (characters, within the sentence)
 _BEFORE = 40
 
@@ -253,6 +263,7 @@ class _SourcedKind(Kind):
             else None
         )
         self.skip_questions = bool(opts.get("skip_questions", False))
+        self._excluded_memo: dict[tuple[str, int, int], bool] = {}
         self.known = known_sources(tuple(opts.get("sources", ())))
         self.want = Strength.NONE
         self.scope = frozenset(rule.scope) if rule.scope else None
@@ -276,15 +287,17 @@ class _SourcedKind(Kind):
                 continue
             if skipped is None:
                 skipped = self._skipped(doc)
-            if index in skipped or self._excluded(prose, index, m_start, m_end):
+            if index in skipped:
                 continue
             index_of = citations(block, self.known)
-            if index_of.inside_cue(start, end):
-                continue  # the digits of a citation: "(Smith, 2021)", "[12]"
             segment = index_of.segment_at(start)
             key = (index, segment.start)
             if key in done:
+                continue  # this sentence has had its finding (or its source)
+            if self._excluded(block.text, start, end):
                 continue
+            if index_of.inside_cue(start, end):
+                continue  # the digits of a citation: "(Smith, 2021)", "[12]"
             if self._cancelled(block.text, segment.start, segment.end, start):
                 continue
             done.add(key)
@@ -292,14 +305,24 @@ class _SourcedKind(Kind):
             if strength is self.want:
                 yield self.finding(doc, *block.source_span(start, end))
 
-    def _excluded(self, prose, index: int, start: int, end: int) -> bool:
-        """Whether [start, end) (prose offsets) overlaps an exception near it in its block."""
+    def _excluded(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] (a block's text) overlaps an exception near it.
+
+        Remembered by text: the same paragraph recurs across the pages of a run."""
         if self.exclude is None:
             return False
-        first = prose.starts[index]
-        lo = max(first, start - _WINDOW)
-        hi = min(first + len(prose.blocks[index].text), end + _WINDOW)
-        return self.exclude.overlaps(prose.text, start, end, lo, hi, prose.folded)
+        key = (text, start, end)
+        known = self._excluded_memo.get(key)
+        if known is None:
+            lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+            folded = text.lower()
+            known = self.exclude.overlaps(
+                text, start, end, lo, hi, folded if len(folded) == len(text) else None
+            )
+            if len(self._excluded_memo) >= _MEMO:
+                self._excluded_memo.clear()
+            self._excluded_memo[key] = known
+        return known
 
     def _cancelled(self, text: str, seg_start: int, seg_end: int, start: int) -> bool:
         if self.skip_questions and text[seg_start:seg_end].rstrip().endswith("?"):
