@@ -33,6 +33,8 @@ KINDS: dict[str, str] = {
     "repetition": "healthlint.kinds.repetition:RepetitionKind",
     "brand": "healthlint.kinds.brand:BrandKind",
     "link": "healthlint.kinds.link:LinkKind",
+    "statistic": "healthlint.kinds.statistic:StatisticKind",
+    "attribution": "healthlint.kinds.statistic:AttributionKind",
 }
 
 
