@@ -28,6 +28,7 @@ from healthlint.model import Block, Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
 _HANDLING = {"enum": ["suppress", "downgrade", "ignore"]}
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 # NegEx trigger lists (Chapman et al. 2001), extended for health marketing copy:
 # reported claims ("marketed as", "beware of") negate like "not" does.
@@ -170,6 +171,17 @@ class PatternKind(Kind):
         "limit": {"type": "integer", "minimum": 1, "description": "At most this many findings per file."},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1},
                      "description": "Prefilter words; default: derived from the patterns."},
+        "terms": {
+            "type": "object",
+            "additionalProperties": _STRINGS,
+            "description": "Named phrase lists (data, such as a disease list); `{name}` in a "
+                           "pattern matches any phrase of the list.",
+        },
+        "block_exceptions": {
+            **_STRINGS,
+            "description": "Regexes; a match is not reported when its block contains one "
+                           "anywhere (a disclaimer, a caveat).",
+        },
     }
     message_fields = ("match",)
 
@@ -186,6 +198,7 @@ class PatternKind(Kind):
         self.on_folded = not patterns and not self.case_sensitive
         flags = regex.V0 | (0 if self.case_sensitive or self.on_folded else regex.IGNORECASE)
         sources = [phrase_to_regex(p.lower() if self.on_folded else p) for p in phrases]
+        patterns = [_expand_terms(p, opts.get("terms") or {}) for p in patterns]
         for i, pat in enumerate(patterns):
             try:
                 regex.compile(pat, flags)
@@ -199,6 +212,9 @@ class PatternKind(Kind):
                 self.exceptions.append(regex.compile(pat, flags | (0 if self.case_sensitive else regex.IGNORECASE)))
             except regex.error as exc:
                 raise RuleOptionError("exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}") from None
+        self.block_exceptions = _compile_all(
+            opts, "block_exceptions", flags | (0 if self.case_sensitive else regex.IGNORECASE)
+        )
         self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
@@ -264,6 +280,8 @@ class PatternKind(Kind):
             for em in exc.finditer(text):
                 if em.start() < end and start < em.end():
                     return None
+        if any(exc.search(text) for exc in self.block_exceptions):
+            return None
         s_start, s_end = _sentence_of(block, start)
         severity = self.rule.severity
         before = text[s_start:start]
@@ -312,3 +330,30 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     if i < 0:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
+
+
+_TERM_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _expand_terms(pattern: str, terms: dict) -> str:
+    """`{name}` in a pattern, for a name in `terms`, becomes an alternation of its phrases,
+    longest first so that the longest phrase wins; other braces are left alone."""
+
+    def alternation(m: regex.Match) -> str:
+        phrases = terms.get(m.group(1))
+        if not phrases:
+            return m.group()
+        ordered = sorted(phrases, key=len, reverse=True)
+        return "(?:" + "|".join(phrase_to_regex(p) for p in ordered) + ")"
+
+    return _TERM_REF.sub(alternation, pattern)
+
+
+def _compile_all(opts, key: str, flags: int) -> list:
+    compiled = []
+    for i, pat in enumerate(opts.get(key, ())):
+        try:
+            compiled.append(regex.compile(pat, flags))
+        except regex.error as exc:
+            raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
+    return compiled
