@@ -27,6 +27,7 @@ CATEGORIES = (
     "template-leftover",
     "readability",
     "disclosure",
+    "evidence",  # beyond DESIGN.md's ten: see docs/evidence-category.md
 )
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}

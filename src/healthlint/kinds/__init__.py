@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 #: kind name -> "module:Class"
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternKind",
+    "presence": "healthlint.kinds.presence:PresenceKind",
+    "freshness": "healthlint.kinds.freshness:FreshnessKind",
+    "link-disclosure": "healthlint.kinds.links:LinkDisclosureKind",
+    "readability": "healthlint.kinds.readability:ReadabilityKind",
 }
 
 
