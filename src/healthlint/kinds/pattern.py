@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import ClassVar
 
 import regex
@@ -26,6 +27,7 @@ import regex
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding
 from healthlint.packs import Rule, RuleOptionError
+from healthlint.vocabulary import vocabulary
 
 _HANDLING = {"enum": ["suppress", "downgrade", "ignore"]}
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -177,6 +179,11 @@ class PatternKind(Kind):
             "description": "Named phrase lists (data, such as a disease list); `{name}` in a "
                            "pattern matches any phrase of the list.",
         },
+        "prefixes": {
+            **_STRINGS,
+            "description": "Word beginnings, one of which starts a word of every match; "
+                           "a document with no such word is skipped (faster than keywords).",
+        },
         "block_exceptions": {
             **_STRINGS,
             "description": "Regexes; a match is not reported when its block contains one "
@@ -216,6 +223,7 @@ class PatternKind(Kind):
             opts, "block_exceptions", flags | (0 if self.case_sensitive else regex.IGNORECASE)
         )
         self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
+        self.prefixes = tuple(p.lower() for p in opts.get("prefixes", ()))
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
@@ -243,16 +251,31 @@ class PatternKind(Kind):
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         folded = prose.folded
-        if self.keywords is not None:
-            haystack = folded if folded is not None else prose.text.lower()
-            if not any(k in haystack for k in self.keywords):
+        ranges = None
+        if self.prefixes:
+            present = vocabulary(doc).present(self.prefixes)
+            if not present:
                 return
+            if folded is not None:
+                ranges = keyword_blocks(prose, folded, present)
+        elif self.keywords is not None:
+            haystack = folded if folded is not None else prose.text.lower()
+            present = [k for k in self.keywords if k in haystack]
+            if not present:
+                return
+            if folded is not None:
+                ranges = keyword_blocks(prose, folded, present)
         if self.on_folded and folded is not None:
-            matches = self.regex.finditer(folded)
+            subject, pattern = folded, self.regex
         elif self.on_folded:  # lower() changed the text's length: match case-blind instead
-            matches = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE).finditer(prose.text)
+            subject = prose.text
+            pattern = regex.compile(self.regex.pattern, regex.V0 | regex.IGNORECASE)
         else:
-            matches = self.regex.finditer(prose.text)
+            subject, pattern = prose.text, self.regex
+        if ranges is None:
+            matches = pattern.finditer(subject)
+        else:
+            matches = chain.from_iterable(pattern.finditer(subject, a, b) for a, b in ranges)
         emitted = 0
         for m in matches:
             start, end = m.span("span") if "span" in self.regex.groupindex and m.start("span") >= 0 else m.span()
@@ -330,6 +353,24 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
     if i < 0:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
+
+
+def keyword_blocks(prose, folded: str, keywords) -> list[tuple[int, int]]:
+    """Prose ranges of the blocks that contain a keyword, in order.
+
+    Every match contains a keyword and lies inside one block, so scanning only these
+    blocks finds the same matches as scanning the whole text; an alternation of
+    patterns runs at a few tens of MB/s, a substring search at several GB/s.
+    """
+    starts, blocks = prose.starts, prose.blocks
+    hit: set[int] = set()
+    for k in keywords:
+        pos = folded.find(k)
+        while pos >= 0:
+            i = bisect.bisect_right(starts, pos) - 1
+            hit.add(i)
+            pos = folded.find(k, starts[i] + len(blocks[i].text))
+    return [(starts[i], starts[i] + len(blocks[i].text)) for i in sorted(hit)]
 
 
 _TERM_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
