@@ -1,6 +1,7 @@
 """The `freshness` kind: a review date older than a number of months.
 
-The date comes from front matter (the most recent of the `keys` that hold a date) or,
+The date comes from front matter (the first of `keys`, in order, that holds a date:
+`last_reviewed` before `updated` before `date`) or,
 without one, from a dated line in the text ("Last reviewed: 3 March 2021",
 "Updated on 2021-03-03"). No date at all is not this kind's business (a `presence`
 rule asks for one). The finding is placed on the date itself: the value in the front
@@ -56,8 +57,8 @@ class FreshnessKind(Kind):
     name = "freshness"
     options: ClassVar[dict] = {
         "keys": {"type": "array", "items": {"type": "string", "minLength": 1},
-                 "description": "Front-matter keys holding a review or update date; the most "
-                                "recent date among them counts."},
+                 "description": "Front-matter keys holding a review or update date, in order "
+                                "of preference: the first one present counts."},
         "max_age_months": {"type": "integer", "minimum": 1, "description": "Default 24."},
         "today": {"type": "string", "description": "ISO date to measure from (default: today)."},
         "text_dates": {"type": "boolean",
@@ -92,12 +93,11 @@ class FreshnessKind(Kind):
         )
 
     def _metadata_date(self, doc: Document):
-        dated = [(d, key) for key, value in metadata_items(doc.metadata, self.keys)
-                 if (d := parse_date(value)) is not None]
-        if not dated:
-            return None
-        when, key = max(dated)
-        return when, front_matter_value_span(doc, key) or title_span(doc)
+        for key, value in metadata_items(doc.metadata, self.keys):
+            when = parse_date(value)
+            if when is not None:
+                return when, front_matter_value_span(doc, key) or title_span(doc)
+        return None
 
     def _text_date(self, doc: Document):
         prose = doc.prose
