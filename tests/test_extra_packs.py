@@ -80,6 +80,11 @@ CAREFUL = [
     "People with cancer may have breakthrough pain between doses of their pain medicine.",
     "Next-generation sequencing can find the gene change that causes the disease.",
     "This product is not intended to diagnose, treat, cure, or prevent any disease.",
+    "A 2020 meta-analysis found that fish oil lowers blood pressure slightly (Lee et al., 2020).",
+    "The FDA approved lecanemab in 2023 for early Alzheimer's disease.",
+    "Cases were compared with unmatched controls from the same clinics.",
+    "Stand up slowly to avoid dramatic changes in blood pressure.",
+    "A stroke can be a life-changing event for the whole family.",
 ]
 
 
@@ -88,6 +93,15 @@ def test_careful_sentences_raise_nothing(sentence):
     doc = read("a.md", "# Note\n\n" + sentence + "\n")
     found = [f for c in _enabled() if c.rule.kind == "pattern" for f in c.check(doc)]
     assert found == [], [(f.rule, f.text) for f in found]
+
+
+def test_one_claim_one_finding():
+    # two product words before one claim must not report the claim twice
+    doc = read("a.md", "# T\n\nOur turmeric capsules reverse arthritis in weeks.\n")
+    found = engine.lint(doc, [c for c in _enabled() if c.rule.pack == "regulatory"])
+    assert [(f.rule, f.text) for f in found] == [
+        ("regulatory.supplement-disease-claim", "reverse arthritis")
+    ]
 
 
 @pytest.fixture

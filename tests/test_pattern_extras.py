@@ -34,6 +34,13 @@ def test_unknown_term_names_and_quantifiers_are_left_alone():
     assert [f.text for f in found] == ["1234"]
 
 
+def test_terms_expand_in_exceptions_too():
+    text = "# T\n\nIt cures arthritis (Smith, 2020). It cures arthritis.\n"
+    found = check("pattern", text, patterns=["\\b{verb}\\s+{disease}\\b"], terms=TERMS,
+                  exceptions=["\\b{verb}\\s[^.]*\\(Smith, 2020\\)"])
+    assert [where(f) for f in found] == [(3, 38, 3, 53, "cures arthritis")]
+
+
 def test_span_group_narrows_the_finding():
     found = check("pattern", "# T\n\nOur gummies cure arthritis fast.\n",
                   patterns=["\\bgummies\\b[^.]*?(?P<span>\\bcure\\s+{disease})"], terms=TERMS)

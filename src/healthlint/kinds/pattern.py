@@ -177,7 +177,7 @@ class PatternKind(Kind):
             "type": "object",
             "additionalProperties": _STRINGS,
             "description": "Named phrase lists (data, such as a disease list); `{name}` in a "
-                           "pattern matches any phrase of the list.",
+                           "pattern or exception matches any phrase of the list.",
         },
         "prefixes": {
             **_STRINGS,
@@ -215,6 +215,7 @@ class PatternKind(Kind):
         self.regex = regex.compile("|".join(f"(?:{s})" for s in sources), flags)
         self.exceptions = []
         for i, pat in enumerate(opts.get("exceptions", ())):
+            pat = _expand_terms(pat, opts.get("terms") or {})
             try:
                 self.exceptions.append(regex.compile(pat, flags | (0 if self.case_sensitive else regex.IGNORECASE)))
             except regex.error as exc:
@@ -394,7 +395,7 @@ def _compile_all(opts, key: str, flags: int) -> list:
     compiled = []
     for i, pat in enumerate(opts.get(key, ())):
         try:
-            compiled.append(regex.compile(pat, flags))
+            compiled.append(regex.compile(_expand_terms(pat, opts.get("terms") or {}), flags))
         except regex.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     return compiled
