@@ -57,6 +57,23 @@ def test_categories():
     assert "evidence" in packs.CATEGORIES
 
 
+def test_shipped_rules_compile_on_first_use_and_own_packs_at_load(tmp_path):
+    fresh = packs.build_checks(packs.load_packs([packs.resolve("hype")]))
+    assert all(c._compiled is None for c in fresh)  # nothing compiled yet
+    doc = read("a.md", "# T\n\nA miracle cream.\n")
+    for c in fresh:
+        list(c.check(doc))
+    assert [c.rule.short_id for c in fresh if c._compiled is not None] == ["miracle"]
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "rules:\n  - id: broken\n    kind: pattern\n    category: hype\n    severity: info\n"
+        "    message: m\n    rationale: r\n    source: s\n    patterns: ['(unclosed']\n"
+        "    examples: {flag: [x], pass: [y]}\n", encoding="utf-8")
+    with pytest.raises(packs.PackError) as exc:
+        packs.build_checks(packs.load_packs([own]))
+    assert "own.yaml:9: rule 'broken', key 'patterns': pattern 1 does not compile" in str(exc.value)
+
+
 def test_readability_is_off_by_default_and_everything_else_on():
     assert {r.id for r in RULES if not r.enabled} == {
         "readability.article-grade", "readability.paragraph-grade", "readability.long-sentence"}
@@ -97,11 +114,11 @@ def test_careful_sentences_raise_nothing(sentence):
 
 def test_one_claim_one_finding():
     # two product words before one claim must not report the claim twice
-    doc = read("a.md", "# T\n\nOur turmeric capsules reverse arthritis in weeks.\n")
-    found = engine.lint(doc, [c for c in _enabled() if c.rule.pack == "regulatory"])
-    assert [(f.rule, f.text) for f in found] == [
-        ("regulatory.supplement-disease-claim", "reverse arthritis")
-    ]
+    regulatory = [c for c in _enabled() if c.rule.pack == "regulatory"]
+    for text, claim in (("Our turmeric capsules reverse arthritis in weeks.", "reverse arthritis"),
+                        ("Beat arthritis with our turmeric capsules.", "Beat arthritis")):
+        found = engine.lint(read("a.md", f"# T\n\n{text}\n"), regulatory)
+        assert [(f.rule, f.text) for f in found] == [("regulatory.supplement-disease-claim", claim)]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import ClassVar
 import regex
 
 from healthlint.kinds import Kind
+from healthlint.kinds.pattern import shipped
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
@@ -59,14 +60,29 @@ class LinkDisclosureKind(Kind):
     def __init__(self, rule: Rule) -> None:
         super().__init__(rule)
         opts = rule.options
-        self.urls = _compile(opts, "url_patterns")
-        self.texts = _compile(opts, "link_text_patterns")
-        if self.urls is None and self.texts is None:
+        if not opts.get("url_patterns") and not opts.get("link_text_patterns"):
             raise RuleOptionError("url_patterns", "give `url_patterns` or `link_text_patterns`")
-        self.disclosure = _compile(opts, "disclosure", required=True)
         self.raw_urls = bool(opts.get("raw_urls", True))
+        self._compiled: tuple | None = None
+        if not shipped(rule):  # shipped packs compile on first use (see PatternKind)
+            self._compile()
+
+    def _compile(self) -> tuple:
+        opts = self.rule.options
+        self._compiled = (
+            _compile(opts, "url_patterns"),
+            _compile(opts, "link_text_patterns"),
+            _compile(opts, "disclosure", required=True),
+        )
+        return self._compiled
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        raw = self.raw_urls and doc.format == "text"
+        if not any(b.links for b in doc.blocks) and not (
+            raw and ("://" in doc.source or "www." in doc.source)
+        ):
+            return
+        self.urls, self.texts, self.disclosure = self._compiled or self._compile()
         first = self._first_commercial(doc)
         if first is None:
             return

@@ -20,13 +20,14 @@ import bisect
 import re
 from collections.abc import Iterator
 from itertools import chain
+from pathlib import Path
 from typing import ClassVar
 
 import regex
 
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding
-from healthlint.packs import Rule, RuleOptionError
+from healthlint.packs import Rule, RuleOptionError, builtin_dir
 from healthlint.vocabulary import vocabulary
 
 _HANDLING = {"enum": ["suppress", "downgrade", "ignore"]}
@@ -205,32 +206,72 @@ class PatternKind(Kind):
         self.on_folded = not patterns and not self.case_sensitive
         flags = regex.V0 | (0 if self.case_sensitive or self.on_folded else regex.IGNORECASE)
         sources = [phrase_to_regex(p.lower() if self.on_folded else p) for p in phrases]
-        patterns = [_expand_terms(p, opts.get("terms") or {}) for p in patterns]
-        for i, pat in enumerate(patterns):
-            try:
-                regex.compile(pat, flags)
-            except regex.error as exc:
-                raise RuleOptionError("patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}") from None
-            sources.append(pat)
-        self.regex = regex.compile("|".join(f"(?:{s})" for s in sources), flags)
-        self.exceptions = []
-        for i, pat in enumerate(opts.get("exceptions", ())):
-            pat = _expand_terms(pat, opts.get("terms") or {})
-            try:
-                self.exceptions.append(regex.compile(pat, flags | (0 if self.case_sensitive else regex.IGNORECASE)))
-            except regex.error as exc:
-                raise RuleOptionError("exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}") from None
-        self.block_exceptions = _compile_all(
-            opts, "block_exceptions", flags | (0 if self.case_sensitive else regex.IGNORECASE)
-        )
-        self.keywords = self._keywords(opts.get("keywords"), phrases, patterns)
+        terms = opts.get("terms") or {}
+        patterns = [_expand_terms(p, terms) for p in patterns]
+        self._flags = flags
+        self._sources = sources + patterns
+        self._patterns = patterns
+        self._exception_sources = [_expand_terms(p, terms) for p in opts.get("exceptions", ())]
+        self._block_exception_sources = [
+            _expand_terms(p, terms) for p in opts.get("block_exceptions", ())
+        ]
+        self._compiled: tuple | None = None
+        if not shipped(rule):
+            self._compile()  # a team's own pack: a bad regex is a pack error at load time
         self.prefixes = tuple(p.lower() for p in opts.get("prefixes", ()))
+        self.keywords = (
+            None if self.prefixes else self._keywords(opts.get("keywords"), phrases, patterns)
+        )
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
         self.question = opts.get("question", "downgrade")
         self.limit = opts.get("limit")
         self.scope = frozenset(rule.scope) if rule.scope else None
+
+    # Compiling is deferred to the first document that passes the prefilter: the regex
+    # module parses patterns in Python (tens of ms for a long one), and a one-file run
+    # over every shipped pack would otherwise spend most of its time compiling rules
+    # that never run. Shipped packs are compiled by the test suite; a team's own pack
+    # is compiled at load time so that a bad regex is reported as a pack error.
+    @property
+    def regex(self) -> regex.Pattern:
+        return (self._compiled or self._compile())[0]
+
+    @property
+    def exceptions(self) -> list[regex.Pattern]:
+        return (self._compiled or self._compile())[1]
+
+    @property
+    def block_exceptions(self) -> list[regex.Pattern]:
+        return (self._compiled or self._compile())[2]
+
+    def _compile(self) -> tuple:
+        try:
+            combined = regex.compile("|".join(f"(?:{s})" for s in self._sources), self._flags)
+        except regex.error as whole:
+            for i, pat in enumerate(self._patterns):  # name the pattern that fails
+                try:
+                    regex.compile(pat, self._flags)
+                except regex.error as exc:
+                    raise RuleOptionError(
+                        "patterns", f"pattern {i + 1} does not compile: {exc}: {pat!r}"
+                    ) from None
+            raise RuleOptionError(
+                "patterns", f"the patterns do not compile together: {whole}"
+            ) from None
+        exc_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
+        exceptions = []
+        for i, pat in enumerate(self._exception_sources):
+            try:
+                exceptions.append(regex.compile(pat, exc_flags))
+            except regex.error as exc:
+                raise RuleOptionError(
+                    "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
+                ) from None
+        blocks = _compile_all(self._block_exception_sources, "block_exceptions", exc_flags)
+        self._compiled = (combined, exceptions, blocks)
+        return self._compiled
 
     def _keywords(self, given, phrases: list[str], patterns: list[str]) -> tuple[str, ...] | None:
         if given:
@@ -278,8 +319,12 @@ class PatternKind(Kind):
         else:
             matches = chain.from_iterable(pattern.finditer(subject, a, b) for a, b in ranges)
         emitted = 0
+        seen: set[tuple[int, int]] = set()  # a span group in a lookaround can repeat a span
         for m in matches:
             start, end = m.span("span") if "span" in self.regex.groupindex and m.start("span") >= 0 else m.span()
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
             index, offset = prose.locate(start)
             block = prose.blocks[index]
             stop = offset + (end - start)
@@ -391,11 +436,19 @@ def _expand_terms(pattern: str, terms: dict) -> str:
     return _TERM_REF.sub(alternation, pattern)
 
 
-def _compile_all(opts, key: str, flags: int) -> list:
+def _compile_all(patterns: list[str], key: str, flags: int) -> list:
     compiled = []
-    for i, pat in enumerate(opts.get(key, ())):
+    for i, pat in enumerate(patterns):
         try:
-            compiled.append(regex.compile(_expand_terms(pat, opts.get("terms") or {}), flags))
+            compiled.append(regex.compile(pat, flags))
         except regex.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     return compiled
+
+
+def shipped(rule: Rule) -> bool:
+    """Whether the rule comes from a pack shipped with healthlint (tested, trusted)."""
+    try:
+        return Path(rule.path).resolve().parent == builtin_dir().resolve()
+    except (OSError, ValueError):
+        return False

@@ -19,6 +19,7 @@ import regex
 
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import metadata_items, title_span
+from healthlint.kinds.pattern import shipped
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 from healthlint.vocabulary import leading_word, vocabulary
@@ -41,34 +42,44 @@ class _Search:
     case-sensitively on the lower-cased prose, four times faster than case-blind.
     """
 
-    def __init__(self, opts, key: str) -> None:
-        # (compiled, runs on the folded text, the word its matches start with)
-        self.items: list[tuple[regex.Pattern, bool, str | None]] = []
-        for i, pat in enumerate(opts.get(key, ())):
+    def __init__(self, opts, key: str, compile_now: bool) -> None:
+        # [source, compiled or None, runs on the folded text, the word matches start with]
+        self.items: list[list] = []
+        for pat in opts.get(key, ()):
             folded = pat == pat.lower()
+            self.items.append([pat, None, folded, leading_word(pat)])
+        self.key = key
+        if compile_now:  # a team's own pack: a bad regex is a pack error at load time
+            for i in range(len(self.items)):
+                self._compiled(i)
+
+    def _compiled(self, i: int) -> regex.Pattern:
+        item = self.items[i]
+        if item[1] is None:
             try:
-                compiled = regex.compile(pat, regex.V0 if folded else _FLAGS)
+                item[1] = regex.compile(item[0], regex.V0 if item[2] else _FLAGS)
             except regex.error as exc:
                 raise RuleOptionError(
-                    key, f"{key} {i + 1} does not compile: {exc}: {pat!r}"
+                    self.key, f"{self.key} {i + 1} does not compile: {exc}: {item[0]!r}"
                 ) from None
-            self.items.append((compiled, folded, leading_word(pat)))
+        return item[1]
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     @property
     def patterns(self) -> list[regex.Pattern]:
-        return [p for p, _, _ in self.items]
+        return [self._compiled(i) for i in range(len(self.items))]
 
     def finditer(self, doc: Document) -> Iterator[regex.Match]:
         """Matches in the prose (offsets into prose.text), pattern by pattern."""
         prose = doc.prose
         text, folded = prose.text, prose.folded
         vocab = vocabulary(doc)
-        for pattern, on_folded, word in self.items:
+        for i, (_, _, on_folded, word) in enumerate(self.items):
             if word is not None and not vocab.has_prefix(word):
                 continue
+            pattern = self._compiled(i)
             yield from pattern.finditer(folded if on_folded and folded is not None else text)
 
 
@@ -99,9 +110,10 @@ class PresenceKind(Kind):
     def __init__(self, rule: Rule) -> None:
         super().__init__(rule)
         opts = rule.options
-        self.when = _Search(opts, "when")
-        self.require = _Search(opts, "require")
-        self.links = _Search(opts, "require_links")
+        now = not shipped(rule)  # shipped packs compile on first use (see PatternKind)
+        self.when = _Search(opts, "when", now)
+        self.require = _Search(opts, "require", now)
+        self.links = _Search(opts, "require_links", now)
         self.metadata = tuple(opts.get("require_metadata", ()))
         if not self.require and not self.links and not self.metadata:
             raise RuleOptionError(
