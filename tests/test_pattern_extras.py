@@ -70,6 +70,12 @@ def test_prefixes_skip_documents_without_those_words():
     assert list(kind.check(read("a.md", "# T\n\nA plain cream.\n"))) == []
 
 
+def test_prefixes_must_be_in_every_match():
+    with pytest.raises(RuleOptionError) as exc:
+        PatternKind(make_rule("pattern", patterns=["\\bmiracul\\w*"], prefixes=["miracle"]))
+    assert exc.value.key == "prefixes" and "none of the prefixes" in exc.value.message
+
+
 def test_prefixes_are_word_beginnings_not_substrings():
     # "approved" inside "disapproved" starts no word: the document is skipped
     rule = make_rule("pattern", patterns=["approved"], prefixes=["approved"])
@@ -85,12 +91,12 @@ def _random_article(rng: random.Random) -> str:
     return "# Title\n\n" + "\n\n".join(paras) + "\n"
 
 
-def test_keyword_blocks_find_the_same_matches_as_a_whole_text_scan():
+def test_prefixes_find_the_same_matches_as_a_whole_text_scan():
     rng = random.Random(5)
     pats = ["\\bmiracle\\s+cure\\b", "\\bno\\s+side\\s+effects\\b", "\\bgame-changer\\b"]
-    with_kw = PatternKind(make_rule("pattern", patterns=pats))
+    with_kw = PatternKind(make_rule("pattern", patterns=pats, prefixes=["miracle", "side", "game"]))
     without = PatternKind(make_rule("pattern", patterns=pats))
-    without.keywords = None  # forces the whole-text scan
+    without.prefilter = False  # every block of every document
     for _ in range(200):
         doc = read("a.md", _random_article(rng))
         a = [where(f) for f in with_kw.check(doc)]

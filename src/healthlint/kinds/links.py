@@ -19,7 +19,7 @@ from typing import ClassVar
 import regex
 
 from healthlint.kinds import Kind
-from healthlint.kinds.pattern import shipped
+from healthlint.kinds.pattern import _syntax_error
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
@@ -28,18 +28,9 @@ _FLAGS = regex.IGNORECASE | regex.V0
 _RAW_URL = regex.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
 
 
-def _compile(opts, key: str, required: bool = False) -> regex.Pattern | None:
+def _alternation(opts, key: str) -> regex.Pattern | None:
     pats = list(opts.get(key, ()))
-    if not pats:
-        if required:
-            raise RuleOptionError(key, f"a link-disclosure rule needs `{key}`")
-        return None
-    for i, pat in enumerate(pats):
-        try:
-            regex.compile(pat, _FLAGS)
-        except regex.error as exc:
-            raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
-    return regex.compile("|".join(f"(?:{p})" for p in pats), _FLAGS)
+    return regex.compile("|".join(f"(?:{p})" for p in pats), _FLAGS) if pats else None
 
 
 class LinkDisclosureKind(Kind):
@@ -62,17 +53,25 @@ class LinkDisclosureKind(Kind):
         opts = rule.options
         if not opts.get("url_patterns") and not opts.get("link_text_patterns"):
             raise RuleOptionError("url_patterns", "give `url_patterns` or `link_text_patterns`")
+        if not opts.get("disclosure"):
+            raise RuleOptionError("disclosure", "a link-disclosure rule needs `disclosure`")
         self.raw_urls = bool(opts.get("raw_urls", True))
+        # checked with the stdlib parser now, compiled when first needed (see pattern)
+        for key in ("url_patterns", "link_text_patterns", "disclosure"):
+            for i, pat in enumerate(opts.get(key, ())):
+                problem = _syntax_error(pat, _FLAGS)
+                if problem:
+                    raise RuleOptionError(
+                        key, f"{key} {i + 1} does not compile: {problem}: {pat!r}"
+                    )
         self._compiled: tuple | None = None
-        if not shipped(rule):  # shipped packs compile on first use (see PatternKind)
-            self._compile()
 
     def _compile(self) -> tuple:
         opts = self.rule.options
         self._compiled = (
-            _compile(opts, "url_patterns"),
-            _compile(opts, "link_text_patterns"),
-            _compile(opts, "disclosure", required=True),
+            _alternation(opts, "url_patterns"),
+            _alternation(opts, "link_text_patterns"),
+            _alternation(opts, "disclosure"),
         )
         return self._compiled
 

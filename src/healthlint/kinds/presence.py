@@ -19,7 +19,7 @@ import regex
 
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import metadata_items, title_span
-from healthlint.kinds.pattern import shipped
+from healthlint.kinds.pattern import _syntax_error
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 from healthlint.vocabulary import leading_word, vocabulary
@@ -42,16 +42,17 @@ class _Search:
     case-sensitively on the lower-cased prose, four times faster than case-blind.
     """
 
-    def __init__(self, opts, key: str, compile_now: bool) -> None:
+    def __init__(self, opts, key: str) -> None:
         # [source, compiled or None, runs on the folded text, the word matches start with]
         self.items: list[list] = []
-        for pat in opts.get(key, ()):
-            folded = pat == pat.lower()
-            self.items.append([pat, None, folded, leading_word(pat)])
         self.key = key
-        if compile_now:  # a team's own pack: a bad regex is a pack error at load time
-            for i in range(len(self.items)):
-                self._compiled(i)
+        for i, pat in enumerate(opts.get(key, ())):
+            folded = pat == pat.lower()
+            # checked with the stdlib parser now, compiled when first needed (see pattern)
+            problem = _syntax_error(pat, regex.V0 if folded else _FLAGS)
+            if problem:
+                raise RuleOptionError(key, f"{key} {i + 1} does not compile: {problem}: {pat!r}")
+            self.items.append([pat, None, folded, leading_word(pat)])
 
     def _compiled(self, i: int) -> regex.Pattern:
         item = self.items[i]
@@ -110,10 +111,9 @@ class PresenceKind(Kind):
     def __init__(self, rule: Rule) -> None:
         super().__init__(rule)
         opts = rule.options
-        now = not shipped(rule)  # shipped packs compile on first use (see PatternKind)
-        self.when = _Search(opts, "when", now)
-        self.require = _Search(opts, "require", now)
-        self.links = _Search(opts, "require_links", now)
+        self.when = _Search(opts, "when")
+        self.require = _Search(opts, "require")
+        self.links = _Search(opts, "require_links")
         self.metadata = tuple(opts.get("require_metadata", ()))
         if not self.require and not self.links and not self.metadata:
             raise RuleOptionError(
