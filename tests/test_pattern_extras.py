@@ -11,7 +11,8 @@ from _kindcheck import check, make_rule, where
 from healthlint.kinds.pattern import PatternKind
 from healthlint.packs import RuleOptionError
 from healthlint.readers import read
-from healthlint.vocabulary import Vocabulary, leading_word, vocabulary
+from healthlint.kinds.presence import leading_word
+from healthlint.vocabulary import Vocabulary, vocabulary
 
 TERMS = {"disease": ["arthritis", "type 2 diabetes", "heart disease"],
          "verb": ["cures", "prevents"]}

@@ -61,39 +61,3 @@ def vocabulary(doc: Document) -> Vocabulary:
     vocab = Vocabulary(prose.folded if prose.folded is not None else prose.text.lower())
     _last = (doc, vocab)
     return vocab
-
-
-def leading_word(pattern: str) -> str | None:
-    """The beginning of a word that every match of `pattern` starts with, lower-cased,
-    if the pattern opens with one (`\\bharm(?:s|ful)?` -> "harm"), else None.
-
-    Read from the parsed pattern: word boundaries, line starts and flag groups are
-    skipped; the literal letters and digits that follow, up to anything else, are the
-    word. A pattern that opens with an alternation, a class or a group, or whose word
-    is not preceded by \\b or ^ (a match could begin inside a longer word), has none.
-    """
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        items = list(sre_parse.parse(pattern))
-    except (re.error, OverflowError, RecursionError, ValueError):
-        return None
-    word: list[str] = []
-    bounded = False  # a match could start inside a word unless \\b or ^ says otherwise
-    while items:
-        op, av = items.pop(0)
-        name = str(op)
-        if name == "AT" and not word:
-            bounded = bounded or str(av) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE",
-                                             "AT_BEGINNING_STRING")
-            continue
-        if name == "SUBPATTERN" and not word and av[0] is None:  # a flag group: (?m:...)
-            items[:0] = list(av[-1])
-            continue
-        if name == "LITERAL" and chr(av).isalnum():
-            word.append(chr(av).lower())
-            continue
-        break
-    return "".join(word) if bounded and len(word) >= 2 else None

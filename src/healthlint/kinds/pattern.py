@@ -930,6 +930,11 @@ def _expand_terms(pattern: str, terms: dict) -> str:
         if not phrases:
             return m.group()
         ordered = sorted(phrases, key=len, reverse=True)
+        if all(p.strip()[:1].isalnum() and p.strip()[-1:].isalnum() for p in ordered):
+            # one pair of word-boundary checks around the list instead of one per phrase:
+            # a third shorter, and pattern size is what parsing and compiling cost
+            inner = "|".join(phrase_to_regex(p)[len("(?<!\\w)") : -len("(?!\\w)")] for p in ordered)
+            return f"(?<!\\w)(?:{inner})(?!\\w)"
         return "(?:" + "|".join(phrase_to_regex(p) for p in ordered) + ")"
 
     return _TERM_REF.sub(alternation, pattern) if terms else pattern

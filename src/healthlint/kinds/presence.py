@@ -19,10 +19,10 @@ import regex
 
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import metadata_items, title_span
-from healthlint.kinds.pattern import _syntax_error
+from healthlint.kinds.pattern import _parsed, _syntax_error
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
-from healthlint.vocabulary import leading_word, vocabulary
+from healthlint.vocabulary import vocabulary
 
 _REGEXES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _NEGATED_BEFORE = regex.compile(
@@ -171,3 +171,35 @@ class PresenceKind(Kind):
                 continue
             return True
         return False
+
+
+def leading_word(pattern: str) -> str | None:
+    """The beginning of a word that every match of `pattern` starts with, lower-cased,
+    if the pattern opens with one (`\\bharm(?:s|ful)?` -> "harm"), else None.
+
+    Read from the parsed pattern: word boundaries, line starts and flag groups are
+    skipped; the literal letters and digits that follow, up to anything else, are the
+    word. A pattern that opens with an alternation, a class or a group, or whose word
+    is not preceded by \\b or ^ (a match could begin inside a longer word), has none.
+    """
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    items = list(parsed)
+    word: list[str] = []
+    bounded = False  # a match could start inside a word unless \\b or ^ says otherwise
+    while items:
+        op, av = items.pop(0)
+        name = str(op)
+        if name == "AT" and not word:
+            bounded = bounded or str(av) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_LINE",
+                                             "AT_BEGINNING_STRING")
+            continue
+        if name == "SUBPATTERN" and not word and av[0] is None:  # a flag group: (?m:...)
+            items[:0] = list(av[-1])
+            continue
+        if name == "LITERAL" and chr(av).isalnum():
+            word.append(chr(av).lower())
+            continue
+        break
+    return "".join(word) if bounded and len(word) >= 2 else None
