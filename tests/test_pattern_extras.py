@@ -1,5 +1,5 @@
 """pattern kind additions: term lists, block exceptions, word-prefix prefilter, and
-scanning only keyword blocks (same matches as a whole-text scan)."""
+a word-prefix prefilter that finds what a whole-text scan finds."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from _kindcheck import check, make_rule, where
 
 from healthlint.kinds.pattern import PatternKind
+from healthlint.kinds.presence import leading_word
 from healthlint.packs import RuleOptionError
 from healthlint.readers import read
-from healthlint.kinds.presence import leading_word
 from healthlint.vocabulary import Vocabulary, vocabulary
 
 TERMS = {"disease": ["arthritis", "type 2 diabetes", "heart disease"],
