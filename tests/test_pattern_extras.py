@@ -1,5 +1,5 @@
-"""pattern kind additions: term lists, block exceptions, word-prefix prefilter, and
-a word-prefix prefilter that finds what a whole-text scan finds."""
+"""pattern kind additions: term lists, block exceptions, and a word-prefix prefilter
+that finds what a whole-text scan finds."""
 
 from __future__ import annotations
 
