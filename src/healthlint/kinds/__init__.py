@@ -35,6 +35,10 @@ KINDS: dict[str, str] = {
     "link": "healthlint.kinds.link:LinkKind",
     "statistic": "healthlint.kinds.statistic:StatisticKind",
     "attribution": "healthlint.kinds.statistic:AttributionKind",
+    "presence": "healthlint.kinds.presence:PresenceKind",
+    "freshness": "healthlint.kinds.freshness:FreshnessKind",
+    "link-disclosure": "healthlint.kinds.links:LinkDisclosureKind",
+    "readability": "healthlint.kinds.readability:ReadabilityKind",
 }
 
 
