@@ -4,6 +4,8 @@
     healthlint rules              list the rules
     healthlint explain RULE       show what a rule checks and why
     healthlint test-rules [PACK]  run every rule's own examples
+    healthlint eval --gold F ...  recall and precision against labelled articles
+    healthlint docs [-o FILE]     write the rule reference (docs/rules.md)
 
 Exit status: 0 nothing at or above the fail level, 1 something is, 2 usage, config or
 rule-pack error (also a path that does not exist).
@@ -23,7 +25,7 @@ from healthlint.config import FAIL_LEVELS, Config, ConfigError, resolve_config
 from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
-COMMANDS = ("check", "rules", "explain", "test-rules")
+COMMANDS = ("check", "rules", "explain", "test-rules", "eval", "docs")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -87,6 +89,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         _add_config_options(test, packs=False)
         test.set_defaults(func=cmd_test_rules)
+    if wanted("eval"):
+        ev = sub.add_parser("eval", help="score findings against labelled articles")
+        ev.add_argument("--gold", action="append", required=True, metavar="FILE",
+                        help="gold label file (repeatable); format in the README")
+        ev.add_argument("--root", default=".", metavar="DIR",
+                        help="folder the gold files' `file:` paths are relative to")
+        ev.add_argument("--texts", metavar="DIR", help="else find labelled files by name here")
+        ev.add_argument("--categories", metavar="A,B", help="score only these categories")
+        ev.add_argument("--select", action="append", metavar="RULES")
+        ev.add_argument("--ignore", action="append", metavar="RULES")
+        ev.add_argument("--show-misses", action="store_true",
+                        help="list every missed label and false positive")
+        ev.add_argument("--min-recall", type=float, metavar="R")
+        ev.add_argument("--min-precision", type=float, metavar="P")
+        _add_config_options(ev)
+        ev.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -134,6 +152,10 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
+    if args_list[0] == "docs":
+        from healthlint.docs import main as docs_main
+
+        return docs_main(args_list[1:])
     parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     try:
         args = parser.parse_args(args_list)
@@ -190,32 +212,41 @@ def _load_rules(paths: list[Path]) -> list[Rule]:
 # -- check ---------------------------------------------------------------------------
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _lint(args: argparse.Namespace, paths: list[str], config: Config, jobs: int | None):
+    """Select and build the rules, lint `paths`: the run both `check` and `eval` do."""
     from healthlint.files import Selector, discover
     from healthlint.filters import META_RULES, build_pipeline
-    from healthlint.formatters import FormatOptions, get_formatter
     from healthlint.packs import build_checks
     from healthlint.runner import run
     from healthlint.selection import Selection
 
-    paths = args.paths or ["."]
-    config = _config(args, paths)
     cli_select = _split(args.select)
     cli_ignore = _split(args.ignore) or ()
     config = config.with_overrides(
-        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=args.fail_on
+        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=getattr(args, "fail_on", None)
     )
     rules = _load_rules(_pack_paths(config, _split(args.packs)))
+    if config.options or config.brands:
+        from healthlint.packs import apply_options
+
+        rules = apply_options(rules, config.options, config.brands, config.where("options"))
     selection = Selection(config, [*rules, *META_RULES])
     _warn_about_config(config, selection, cli_select, cli_ignore)
     meta = {r.id for r in META_RULES}
     checks = build_checks([r for r in selection.active() if r.id not in meta])
 
     files = discover(paths, Selector(config.base, config.include, config.exclude))
-    if args.output and os.path.abspath(args.output) in {os.path.abspath(f) for f in files}:
-        raise UsageError(f"--output {args.output} is one of the files being linted")
-    result = run(files, checks, build_pipeline(selection), args.jobs)
+    output = getattr(args, "output", None)
+    if output and os.path.abspath(output) in {os.path.abspath(f) for f in files}:
+        raise UsageError(f"--output {output} is one of the files being linted")
+    return run(files, checks, build_pipeline(selection), jobs), config
 
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from healthlint.formatters import FormatOptions, get_formatter
+
+    paths = args.paths or ["."]
+    result, config = _lint(args, paths, _config(args, paths), args.jobs)
     formatter = get_formatter(args.format)
     if args.output:
         try:
@@ -230,6 +261,30 @@ def cmd_check(args: argparse.Namespace) -> int:
         formatter(result, stream, FormatOptions(color=color, quiet=args.quiet))
         stream.flush()
     return EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from healthlint import evaluate
+
+    try:
+        gold, problems = evaluate.load_gold(args.gold, args.root, args.texts)
+    except evaluate.GoldError as exc:
+        raise UsageError(str(exc)) from None
+    if not gold:
+        raise UsageError("the gold files label no articles")
+    paths = [g.text_path for g in gold]
+    result, _ = _lint(args, paths, _config(args, paths[:1]), None)
+    for problem in result.problems:
+        _warn(f"{problem.path}: {problem.message}")
+    categories = _split([args.categories]) if args.categories else ()
+    report = evaluate.score(gold, [f.to_dict() for f in result.findings], categories)
+    report.problems.extend(problems)
+    out = _stdout()
+    out.write(evaluate.render(report, show=args.show_misses))
+    failed = evaluate.below(report, args.min_recall, args.min_precision)
+    for line in failed:
+        out.write(f"below the minimum: {line}\n")
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _stdout() -> TextIO:
