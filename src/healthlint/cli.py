@@ -5,7 +5,6 @@
     healthlint explain RULE       show what a rule checks and why
     healthlint test-rules [PACK]  run every rule's own examples
     healthlint eval --gold F ...  recall and precision against labelled articles
-    healthlint docs [-o FILE]     write the rule reference (docs/rules.md)
 
 Exit status: 0 nothing at or above the fail level, 1 something is, 2 usage, config or
 rule-pack error (also a path that does not exist).
@@ -25,7 +24,7 @@ from healthlint.config import FAIL_LEVELS, Config, ConfigError, resolve_config
 from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
-COMMANDS = ("check", "rules", "explain", "test-rules", "eval", "docs")
+COMMANDS = ("check", "rules", "explain", "test-rules", "eval")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -74,7 +73,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_check(sub, sorted(FORMATTERS))
     if wanted("rules"):
         rules = sub.add_parser("rules", help="list every rule")
-        rules.add_argument("--format", default="text", choices=("text", "json"))
+        rules.add_argument("--format", default="text", choices=("text", "json", "markdown"),
+                           help="markdown: the rule reference page, as docs/rules.md")
         _add_config_options(rules)
         rules.set_defaults(func=cmd_rules)
     if wanted("explain"):
@@ -152,10 +152,6 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    if args_list[0] == "docs":
-        from healthlint.docs import main as docs_main
-
-        return docs_main(args_list[1:])
     parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     try:
         args = parser.parse_args(args_list)
@@ -339,8 +335,14 @@ def _all_rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    rules = sorted(_all_rules(args), key=lambda r: r.id)
     out = _stdout()
+    if args.format == "markdown":
+        from healthlint.docs import pack_descriptions, render
+
+        paths = _pack_paths(_config(args, ["."]), _split(args.packs))
+        out.write(render(_load_rules(paths), pack_descriptions(paths)))
+        return EXIT_OK
+    rules = sorted(_all_rules(args), key=lambda r: r.id)
     if args.format == "json":
         import json
 

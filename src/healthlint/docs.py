@@ -122,17 +122,22 @@ def _anchor(rule_id: str) -> str:
 def shipped(rules_dir: Path | None = None) -> tuple[list[Rule], dict[str, str]]:
     """All rules of the packs in `rules_dir` (default: the shipped ones), packs by name."""
     from healthlint import packs
-    from healthlint.yamlsource import load_yaml
 
     folder = rules_dir or packs.builtin_dir()
     paths = sorted(folder.glob("*.yaml"))
-    rules = packs.load_packs(paths)
+    return packs.load_packs(paths), pack_descriptions(paths)
+
+
+def pack_descriptions(paths: Iterable[Path]) -> dict[str, str]:
+    """Each pack's `description`, by pack name (packs that already loaded cleanly)."""
+    from healthlint.yamlsource import load_yaml
+
     descriptions = {}
     for path in paths:
         data = load_yaml(path.read_text(encoding="utf-8-sig"))
         if isinstance(data, dict):
             descriptions[str(data.get("pack") or path.stem)] = str(data.get("description") or "")
-    return rules, descriptions
+    return descriptions
 
 
 def main(argv: Sequence[str] | None = None) -> int:
