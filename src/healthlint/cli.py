@@ -91,7 +91,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         test.set_defaults(func=cmd_test_rules)
     if wanted("eval"):
         ev = sub.add_parser("eval", help="score findings against labelled articles")
-        ev.add_argument("--gold", action="append", required=True, metavar="FILE",
+        ev.add_argument("--gold", action="extend", nargs="+", required=True, metavar="FILE",
                         help="gold label file (repeatable); format in the README")
         ev.add_argument("--root", default=".", metavar="DIR",
                         help="folder the gold files' `file:` paths are relative to")
