@@ -1,0 +1,140 @@
+"""Baselines: record today's findings once, then report only new ones.
+
+A content repository adopting healthlint has hundreds of old findings; `--write-baseline
+FILE` records them and `--baseline FILE` hides them, so a pull request is judged only on
+what it adds. The file (JSON, UTF-8, sorted so it diffs well):
+
+    {"version": 1,
+     "entries": [{"path": "articles/a.md", "rule": "absolute-claims.no-side-effects",
+                  "fingerprint": "<32 hex>", "count": 2, "text": "no side effects"}]}
+
+`fingerprint` (healthlint.fingerprint) ignores line numbers, so inserting lines above an
+old finding keeps it hidden. `count` is how many findings shared the fingerprint: with 1
+recorded and 2 found, the first in file order stays hidden and the later one is reported.
+`path`, `rule` and `text` are there for people reading the file; matching uses the
+fingerprint (which already contains the path and rule). Entries that no longer match
+anything are counted as fixed, so the baseline can be rewritten smaller (ratcheted).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from healthlint.fingerprint import keyed
+
+if TYPE_CHECKING:
+    from healthlint.model import Finding
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    counts: Mapping[str, int]  # fingerprint -> number of findings recorded
+    paths: Mapping[str, str]  # fingerprint -> repository-relative path
+
+
+@dataclass(frozen=True)
+class Applied:
+    findings: list[Finding]  # what the baseline does not cover
+    hidden: int
+    fixed: int  # recorded findings no longer found
+
+
+def dumps(findings: Iterable[Finding], root: Path) -> str:
+    entries: dict[str, dict] = {}
+    for item in keyed(findings, root):
+        entry = entries.get(item.fingerprint)
+        if entry is None:
+            entries[item.fingerprint] = {
+                "path": item.path,
+                "rule": item.finding.rule,
+                "fingerprint": item.fingerprint,
+                "count": 1,
+                "text": item.finding.text,
+            }
+        else:
+            entry["count"] += 1
+    ordered = sorted(entries.values(), key=lambda e: (e["path"], e["rule"], e["fingerprint"]))
+    return json.dumps({"version": VERSION, "entries": ordered}, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(path: str, findings: Iterable[Finding], root: Path) -> None:
+    text = dumps(findings, root)
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+
+
+def loads(text: str, name: str) -> Baseline:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise BaselineError(
+            f"{name}: not a healthlint baseline (expected an object with 'entries')"
+        )
+    if data.get("version") != VERSION:
+        raise BaselineError(
+            f"{name}: baseline version {data.get('version')!r} is not supported"
+            f" (expected {VERSION}); rewrite it with --write-baseline"
+        )
+    counts: dict[str, int] = {}
+    paths: dict[str, str] = {}
+    for i, entry in enumerate(data["entries"]):
+        fp = entry.get("fingerprint") if isinstance(entry, dict) else None
+        count = entry.get("count", 1) if isinstance(entry, dict) else None
+        if not isinstance(fp, str) or not fp:
+            raise BaselineError(f"{name}: entry {i + 1} has no 'fingerprint' string")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise BaselineError(f"{name}: entry {i + 1}: 'count' must be a positive integer")
+        counts[fp] = counts.get(fp, 0) + count
+        paths[fp] = entry.get("path") if isinstance(entry.get("path"), str) else ""
+    return Baseline(counts, paths)
+
+
+def load(path: str) -> Baseline:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise BaselineError(
+            f"baseline {path} not found (create it with --write-baseline {path})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"cannot read baseline {path}: {exc}") from None
+    return loads(text, path)
+
+
+def apply(
+    baseline: Baseline, findings: Sequence[Finding], root: Path, linted: Iterable[str]
+) -> Applied:
+    """Hide the findings the baseline records; count the records of `linted` files that
+    nothing matched (a run over some files says nothing about the others)."""
+    from healthlint.repo import relative
+
+    hidden: set[int] = set()
+    found: dict[str, int] = {}
+    for item in keyed(findings, root):
+        found[item.fingerprint] = item.number
+        if item.number <= baseline.counts.get(item.fingerprint, 0):
+            hidden.add(id(item.finding))
+    files = {relative(p, root) for p in linted}
+    fixed = sum(
+        max(0, n - found.get(fp, 0))
+        for fp, n in baseline.counts.items()
+        if baseline.paths[fp] in files
+    )
+    kept = [f for f in findings if id(f) not in hidden]
+    return Applied(kept, len(findings) - len(kept), fixed)
