@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
-from ci_fixtures import RULES, ROOT, documents, findings, line_text, sarif_schema
+from ci_fixtures import ROOT, RULES, documents, findings, line_text, sarif_schema
 
 from healthlint.formatters import github, gitlab, junit, rdjsonl, sarif
-from healthlint.model import Finding, Severity
+from healthlint.model import Severity
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -63,7 +64,8 @@ def test_sarif_rules_and_indexes():
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     side = next(r for r in rules if r["id"] == "absolute-claims.no-side-effects")
-    assert side["shortDescription"]["text"] == "Absolute claim “…”: every treatment has side effects."
+    short = side["shortDescription"]["text"]
+    assert short == "Absolute claim “…”: every treatment has side effects."
     assert side["helpUri"] == "https://example.org/rules/no-side-effects"
     assert "Source: Test guidance" in side["help"]["text"]
     assert side["defaultConfiguration"]["level"] == "warning"
@@ -74,9 +76,10 @@ def test_sarif_rules_and_indexes():
 
 def test_sarif_result_of_unlisted_rule_gets_a_descriptor():
     f = findings()[0]
-    extra = Finding(**{**{k: getattr(f, k) for k in Finding.__slots__}, "rule": "healthlint.unused"})
+    extra = replace(f, rule="healthlint.unused")
     run = sarif.render([extra], RULES, ROOT, version="1")["runs"][0]
-    assert run["tool"]["driver"]["rules"][run["results"][0]["ruleIndex"]]["id"] == "healthlint.unused"
+    rules = run["tool"]["driver"]["rules"]
+    assert rules[run["results"][0]["ruleIndex"]]["id"] == "healthlint.unused"
     jsonschema.Draft4Validator(sarif_schema()).validate({**sarif_log(), "runs": [run]})
 
 
@@ -106,8 +109,7 @@ def test_github_escaping():
 def test_github_most_severe_first_capped_and_nothing_dropped():
     base = findings()[0]
     many = [
-        Finding(**{**{k: getattr(base, k) for k in Finding.__slots__},
-                   "line": n, "end_line": n, "severity": sev})
+        replace(base, line=n, end_line=n, severity=sev)
         for n, sev in enumerate([Severity.WARNING] * 24 + [Severity.ERROR] * 11
                                 + [Severity.INFO] * 3, start=1)
     ]
@@ -141,7 +143,7 @@ def test_gitlab_fields_and_severities():
     assert multi["location"] == {"path": "articles/café.md", "lines": {"begin": 3, "end": 4}}
     error = findings()[1]
     assert error.category == "regulatory"
-    plain = Finding(**{**{k: getattr(error, k) for k in Finding.__slots__}, "category": "hype"})
+    plain = replace(error, category="hype")
     assert gitlab.severity(plain) == "major"
 
 
@@ -192,8 +194,7 @@ def test_junit_parses_with_counts():
 
 def test_junit_control_characters_stay_valid_xml():
     f = findings()[0]
-    bad = Finding(**{**{k: getattr(f, k) for k in Finding.__slots__},
-                     "message": "bell \x07 and \x1b[31m", "text": "a\x00b"})
+    bad = replace(f, message="bell \x07 and \x1b[31m", text="a\x00b")
     xml = junit.render([bad], [f.path], ROOT)
     failure = ET.fromstring(xml.encode("utf-8")).find("testsuite/testcase/failure")
     assert failure.get("message") == "bell \\x07 and \\x1b[31m"
