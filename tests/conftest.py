@@ -1,0 +1,20 @@
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The shared/ folder beside the repository (CI clones the repo with shared/ beside it)."""
+    env = os.environ.get("HEALTHLINT_SHARED")
+    for candidate in ([Path(env)] if env else []) + [REPO.parent / "shared", Path("/work/shared")]:
+        if (candidate / "gold" / "score.py").exists():
+            return candidate
+    raise RuntimeError("shared/ (seed articles and gold labels) not found beside the repository")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return shared_dir()
