@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from healthlint.model import Severity
-from healthlint.repo import relative
+from healthlint.repo import find_root, relative
 
 if TYPE_CHECKING:
+    from healthlint.formatters import FormatOptions
     from healthlint.model import Finding
+    from healthlint.runner import RunResult
 
 ANNOTATIONS = 10
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -31,6 +33,14 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
+    root = find_root()
+    stream.write(render(result.findings, root))
+    # Files that could not be checked (or were checked with a remark) stay visible in the log.
+    for problem in result.problems:
+        stream.write(f"healthlint: {relative(problem.path, root)}: {problem.message}\n")
 
 
 def render(findings: Iterable[Finding], root: Path) -> str:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from healthlint.fingerprint import keyed
 from healthlint.model import Severity
 
 if TYPE_CHECKING:
+    from healthlint.formatters import FormatOptions
     from healthlint.model import Finding
+    from healthlint.runner import RunResult
 
 SEVERITIES = {Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERROR: "major"}
 
@@ -26,6 +28,15 @@ def severity(finding: Finding) -> str:
     if finding.severity is Severity.ERROR and finding.category == "regulatory":
         return "critical"
     return SEVERITIES[finding.severity]
+
+
+def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
+    import json
+
+    from healthlint.repo import find_root
+
+    json.dump(render(result.findings, find_root()), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
 
 
 def render(findings: Iterable[Finding], root: Path) -> list[dict]:

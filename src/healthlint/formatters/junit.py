@@ -12,18 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from healthlint.repo import relative
+from healthlint.repo import find_root, relative
 
 if TYPE_CHECKING:
+    from healthlint.formatters import FormatOptions
     from healthlint.model import Finding
+    from healthlint.runner import RunResult
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
+    errors = [(p.path, p.message) for p in result.problems if p.fatal]
+    stream.write(render(result.findings, result.paths, find_root(), errors))
 
 
 def render(

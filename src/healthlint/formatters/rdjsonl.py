@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from healthlint.model import Severity
-from healthlint.repo import relative
+from healthlint.repo import find_root, relative
 
 if TYPE_CHECKING:
+    from healthlint.formatters import FormatOptions
     from healthlint.model import Finding
     from healthlint.packs import Rule
+    from healthlint.runner import RunResult
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}
 
@@ -48,6 +50,17 @@ def file_lines() -> LineText:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     return line_text
+
+
+def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
+    from_files = file_lines()
+
+    def line_text(path: str, line: int) -> str:
+        # The run kept the first line of every finding; only multi-line spans read files.
+        got = result.snippets.get(path, {}).get(line)
+        return got if got is not None else from_files(path, line)
+
+    stream.write(render(result.findings, result.rules, find_root(), line_text))
 
 
 def render(

@@ -15,19 +15,53 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from healthlint.fingerprint import KEY, keyed
 from healthlint.model import Severity
 
 if TYPE_CHECKING:
+    from healthlint.formatters import FormatOptions
     from healthlint.model import Finding
     from healthlint.packs import Rule
+    from healthlint.runner import RunResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
+    import json
+
+    from healthlint import __version__
+    from healthlint.repo import find_root
+
+    log = render(
+        result.findings,
+        result.rules,
+        find_root(),
+        version=__version__,
+        information_uri=_homepage(),
+    )
+    json.dump(log, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def _homepage() -> str | None:
+    """The project's Homepage URL from the installed package metadata, if any."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("healthlint").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "source", "repository"):
+            return url.strip()
+    return None
 
 
 def render(
