@@ -91,8 +91,11 @@ def test_fixed_counts_only_files_that_were_linted(tmp_path):
     ("{not json", "not valid JSON"),
     ("[]", "not a healthlint baseline"),
     ('{"version": 7, "entries": []}', "version 7 is not supported"),
-    ('{"version": 1, "entries": [{"count": 1}]}', "entry 1 has no 'fingerprint'"),
-    ('{"version": 1, "entries": [{"fingerprint": "ab", "count": 0}]}', "positive integer"),
+    ('{"version": 1, "entries": [{"path": "a.md", "count": 1}]}', "entry 1 has no 'fingerprint'"),
+    ('{"version": 1, "entries": [{"fingerprint": "ab"}]}', "entry 1 has no 'path'"),
+    ('{"version": 1, "entries": [7]}', "entry 1 is not an object"),
+    ('{"version": 1, "entries": [{"path": "a", "fingerprint": "ab", "count": 0}]}',
+     "positive integer"),
 ])
 def test_malformed_baseline_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "b.json"

@@ -11,8 +11,8 @@ what it adds. The file (JSON, UTF-8, sorted so it diffs well):
 `fingerprint` (healthlint.fingerprint) ignores line numbers, so inserting lines above an
 old finding keeps it hidden. `count` is how many findings shared the fingerprint: with 1
 recorded and 2 found, the first in file order stays hidden and the later one is reported.
-`path`, `rule` and `text` are there for people reading the file; matching uses the
-fingerprint (which already contains the path and rule). Entries that no longer match
+`rule` and `text` are there for people reading the file; matching uses the path and
+the fingerprint. Entries that no longer match
 anything are counted as fixed, so the baseline can be rewritten smaller (ratcheted).
 """
 
@@ -38,8 +38,8 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True)
 class Baseline:
-    counts: Mapping[str, int]  # fingerprint -> number of findings recorded
-    paths: Mapping[str, str]  # fingerprint -> repository-relative path
+    #: repository-relative path -> {fingerprint: number of findings recorded}
+    entries: Mapping[str, Mapping[str, int]]
 
 
 @dataclass(frozen=True)
@@ -90,18 +90,19 @@ def loads(text: str, name: str) -> Baseline:
             f"{name}: baseline version {data.get('version')!r} is not supported"
             f" (expected {VERSION}); rewrite it with --write-baseline"
         )
-    counts: dict[str, int] = {}
-    paths: dict[str, str] = {}
-    for i, entry in enumerate(data["entries"]):
-        fp = entry.get("fingerprint") if isinstance(entry, dict) else None
-        count = entry.get("count", 1) if isinstance(entry, dict) else None
-        if not isinstance(fp, str) or not fp:
-            raise BaselineError(f"{name}: entry {i + 1} has no 'fingerprint' string")
+    entries: dict[str, dict[str, int]] = {}
+    for i, entry in enumerate(data["entries"], start=1):
+        if not isinstance(entry, dict):
+            raise BaselineError(f"{name}: entry {i} is not an object")
+        path, fp, count = entry.get("path"), entry.get("fingerprint"), entry.get("count", 1)
+        for key, value in (("path", path), ("fingerprint", fp)):
+            if not isinstance(value, str) or not value:
+                raise BaselineError(f"{name}: entry {i} has no {key!r} string")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise BaselineError(f"{name}: entry {i + 1}: 'count' must be a positive integer")
+            raise BaselineError(f"{name}: entry {i}: 'count' must be a positive integer")
+        counts = entries.setdefault(path, {})
         counts[fp] = counts.get(fp, 0) + count
-        paths[fp] = entry.get("path") if isinstance(entry.get("path"), str) else ""
-    return Baseline(counts, paths)
+    return Baseline(entries)
 
 
 def load(path: str) -> Baseline:
@@ -125,16 +126,31 @@ def apply(
     from healthlint.repo import relative
 
     hidden: set[int] = set()
-    found: dict[str, int] = {}
+    found: dict[tuple[str, str], int] = {}
     for item in keyed(findings, root):
-        found[item.fingerprint] = item.number
-        if item.number <= baseline.counts.get(item.fingerprint, 0):
+        found[item.path, item.fingerprint] = item.number
+        if item.number <= baseline.entries.get(item.path, {}).get(item.fingerprint, 0):
             hidden.add(id(item.finding))
-    files = {relative(p, root) for p in linted}
-    fixed = sum(
-        max(0, n - found.get(fp, 0))
-        for fp, n in baseline.counts.items()
-        if baseline.paths[fp] in files
-    )
+    fixed = 0
+    for path in {relative(p, root) for p in linted}:
+        for fp, n in baseline.entries.get(path, {}).items():
+            fixed += max(0, n - found.get((path, fp), 0))
     kept = [f for f in findings if id(f) not in hidden]
     return Applied(kept, len(findings) - len(kept), fixed)
+
+
+class BaselineFilter:
+    """The baseline stage of the filter pipeline (healthlint.filters), one file at a time;
+    it adds up what it hid and what it found fixed, for the closing note."""
+
+    def __init__(self, baseline: Baseline, root: Path) -> None:
+        self.baseline = baseline
+        self.root = root
+        self.hidden = 0
+        self.fixed = 0
+
+    def __call__(self, info, findings: list[Finding]) -> list[Finding]:
+        applied = apply(self.baseline, findings, self.root, [info.path])
+        self.hidden += applied.hidden
+        self.fixed += applied.fixed
+        return applied.findings

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,9 +59,9 @@ class Changes:
             last -= 1
         return any(a <= last and finding.line <= b for a, b in ranges)
 
-
-def keep_changed(findings: Iterable[Finding], changes: Changes) -> list[Finding]:
-    return [f for f in findings if changes.touches(f)]
+    def filter(self, info: object, findings: list[Finding]) -> list[Finding]:
+        """The changed-lines stage of the filter pipeline (healthlint.filters)."""
+        return [f for f in findings if self.touches(f)]
 
 
 def unquote(name: str) -> str:
