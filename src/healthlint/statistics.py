@@ -27,8 +27,9 @@ def table(rows: list[RuleCount]) -> str:
     """A plain aligned table: count, rule, category; then the total."""
     if not rows:
         return "no findings\n"
-    width = max(len(str(r.count)) for r in rows)
+    total = sum(r.count for r in rows)
+    width = len(str(total))
     rule_width = max(len(r.rule) for r in rows)
-    lines = [f"{r.count:>{width}}  {r.rule:<{rule_width}}  {r.category}".rstrip() for r in rows]
-    lines.append(f"{sum(r.count for r in rows):>{width}}  total")
+    lines = [f"{r.count:>{width}}  {r.rule:<{rule_width}}  {r.category}" for r in rows]
+    lines.append(f"{total:>{width}}  total")
     return "\n".join(lines) + "\n"
