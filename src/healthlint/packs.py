@@ -27,6 +27,8 @@ CATEGORIES = (
     "template-leftover",
     "readability",
     "disclosure",
+    # healthlint's own findings about the run itself (unused suppression comments)
+    "meta",
 )
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -219,7 +221,7 @@ def _rule_problems(raw: dict, shown: str, rule_id: str | None):
         "type": "object",
         "properties": {**RULE_PROPERTIES, **(kind_cls.options if kind_cls else {})},
         "required": list(RULE_REQUIRED) + list(kind_cls.required_options if kind_cls else ()),
-        "additionalProperties": kind_cls is not None,
+        "additionalProperties": kind_cls is None,  # unknown kind: its own error, not one per key
     }
     for p, msg in schema_check.errors(raw, schema):
         yield Problem(shown, _line(raw, p), msg, rule_id, _key(p))

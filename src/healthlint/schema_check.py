@@ -75,7 +75,7 @@ def errors(value: object, schema: dict, path: tuple = ()) -> Iterator[tuple[tupl
         props = schema.get("properties", {})
         for key in schema.get("required", ()):
             if key not in value:
-                yield path, f"missing required key {key!r}"
+                yield (*path, key), f"missing required key {key!r}"
         extra = schema.get("additionalProperties", True)
         for key, item in value.items():
             if key in props:

@@ -16,6 +16,10 @@ class ReadError(Exception):
     """A file that cannot be linted; the message says why in words a user understands."""
 
 
+class BinaryFileError(ReadError):
+    """Not text at all: reported as skipped, which is not a failure."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceText:
     text: str
@@ -35,7 +39,7 @@ def decode(data: bytes) -> SourceText:
         except UnicodeDecodeError as exc:
             raise ReadError(f"invalid UTF-16 text ({exc.reason})") from None
     if b"\x00" in data[:_SNIFF]:
-        raise ReadError("binary file (contains NUL bytes), skipped")
+        raise BinaryFileError("binary file (contains NUL bytes)")
     try:
         return SourceText(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
