@@ -16,6 +16,8 @@ import pytest
 import yaml
 from ci_fixtures import sarif_schema
 
+from healthlint.packs import builtin_names
+
 REPO = Path(__file__).resolve().parents[1]
 
 PACK = """\
@@ -234,6 +236,7 @@ def test_error_bad_baseline(repo, content):
 
 
 def test_several_outputs_in_one_run(repo):
+    (repo / "out").mkdir()
     proc = healthlint(repo, "check", "--format", "text", "--format", "sarif:out/r.sarif",
                       "--format", "gitlab:gl.json", "--format", "junit:j.xml",
                       "--format", "rdjsonl:r.jsonl", "articles")
@@ -260,9 +263,13 @@ def test_output_file_and_usage_errors(repo):
 def test_statistics(repo):
     proc = healthlint(repo, "check", "--statistics", "articles")
     lines = proc.stdout.splitlines()
-    at = lines.index(next(line for line in lines if line.endswith("gate.percent-safe  absolute-claim")))
-    assert lines[at].split()[0] == "4"
-    assert lines[at + 3].split() == ["10", "total"]
+    at = next(i for i, line in enumerate(lines) if line.endswith("total"))
+    assert [line.split() for line in lines[at - 3 : at + 1]] == [
+        ["4", "gate.percent-safe", "absolute-claim"],
+        ["3", "gate.miracle", "hype"],
+        ["3", "gate.side-effects", "absolute-claim"],
+        ["10", "total"],
+    ]
     proc = healthlint(repo, "check", "--statistics", "--format", "json", "articles")
     assert len(json.loads(proc.stdout)["findings"]) == 10  # stdout stays the JSON contract
     assert "total" in proc.stderr
@@ -273,14 +280,18 @@ def test_sarif_of_the_seed_articles_validates(shared, tmp_path):
         '["100% safe", "completely safe"]', '["safe", "cure", "effective", "proven"]'),
         encoding="utf-8")
     out = tmp_path / "seeds.sarif"
-    proc = healthlint(tmp_path, "check", "--no-config", "--pack", "gate.yaml",
+    packs = [arg for name in [*builtin_names(), "gate.yaml"] for arg in ("--pack", name)]
+    proc = healthlint(tmp_path, "check", "--no-config", *packs,
                       "--format", f"sarif:{out}", "--fail-on", "never",
                       str(shared / "corpus" / "seeds"))
     assert proc.returncode == 0, proc.stderr
     log = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(sarif_schema(shared)).validate(log)
-    results = log["runs"][0]["results"]
+    run = log["runs"][0]
+    results = run["results"]
     assert results, "the seed articles should give some findings"
+    listed = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {f"{name}." for name in builtin_names()} <= {i.split(".")[0] + "." for i in listed}
     seeds = {p.name for p in (shared / "corpus" / "seeds").iterdir()}
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]
             for r in results} <= seeds

@@ -49,12 +49,13 @@ class Applied:
     fixed: int  # recorded findings no longer found
 
 
-def dumps(findings: Iterable[Finding], root: Path) -> str:
-    entries: dict[str, dict] = {}
+def entries(findings: Iterable[Finding], root: Path) -> list[dict]:
+    """Baseline entries for `findings`, sorted by path, rule and fingerprint."""
+    by_fp: dict[str, dict] = {}
     for item in keyed(findings, root):
-        entry = entries.get(item.fingerprint)
+        entry = by_fp.get(item.fingerprint)
         if entry is None:
-            entries[item.fingerprint] = {
+            by_fp[item.fingerprint] = {
                 "path": item.path,
                 "rule": item.finding.rule,
                 "fingerprint": item.fingerprint,
@@ -63,17 +64,19 @@ def dumps(findings: Iterable[Finding], root: Path) -> str:
             }
         else:
             entry["count"] += 1
-    ordered = sorted(entries.values(), key=lambda e: (e["path"], e["rule"], e["fingerprint"]))
-    return json.dumps({"version": VERSION, "entries": ordered}, indent=2, ensure_ascii=False) + "\n"
+    return sorted(by_fp.values(), key=lambda e: (e["path"], e["rule"], e["fingerprint"]))
 
 
-def write(path: str, findings: Iterable[Finding], root: Path) -> None:
-    text = dumps(findings, root)
+def write(path: str, findings: Iterable[Finding], root: Path) -> int:
+    """Write the baseline file; return its number of entries."""
+    recorded = entries(findings, root)
+    text = json.dumps({"version": VERSION, "entries": recorded}, indent=2, ensure_ascii=False)
     try:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            fh.write(text + "\n")
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    return len(recorded)
 
 
 def loads(text: str, name: str) -> Baseline:

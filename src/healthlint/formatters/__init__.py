@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 FORMATTERS: dict[str, str] = {
     "text": "healthlint.formatters.text:format",
     "json": "healthlint.formatters.json:format",
+    "sarif": "healthlint.formatters.sarif:format",
+    "github": "healthlint.formatters.github:format",
+    "gitlab": "healthlint.formatters.gitlab:format",
+    "junit": "healthlint.formatters.junit:format",
+    "rdjsonl": "healthlint.formatters.rdjsonl:format",
 }
 
 
