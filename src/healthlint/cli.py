@@ -246,7 +246,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.write_baseline:
         return _write_baseline(args.write_baseline, result)
 
-    from healthlint.outputs import OutputError, write
+    from healthlint.formatters import OutputError, write
 
     stream = _stdout()
     try:
@@ -267,11 +267,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _outputs(args: argparse.Namespace, files: Sequence[str]) -> list:
-    from healthlint.formatters import FORMATTERS
-    from healthlint.outputs import Output, OutputError, check_not_linted, parse
+    from healthlint.formatters import Output, OutputError, check_not_linted, parse_outputs
 
     try:
-        outs = parse(args.format, args.output, FORMATTERS)
+        outs = parse_outputs(args.format, args.output)
         check_not_linted(outs, files)
         if args.write_baseline:
             check_not_linted([Output("baseline", args.write_baseline)], files)
@@ -317,7 +316,7 @@ def _write_baseline(path: str, result) -> int:
 
 
 def _ci_notes(args: argparse.Namespace, stages: list, outs: list, result) -> None:
-    from healthlint.outputs import stdout_format
+    from healthlint.formatters import stdout_format
 
     for stage in stages:
         fixed = getattr(stage, "fixed", 0)

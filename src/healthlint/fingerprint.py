@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from healthlint.model import Finding
@@ -65,8 +64,7 @@ def fingerprint(rule: str, path: str, text: str, ctx: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
-class Keyed:
+class Keyed(NamedTuple):  # a NamedTuple: every run imports this module, and it is cheap
     """A finding with its repository-relative path, fingerprint and occurrence number."""
 
     finding: Finding

@@ -1,6 +1,7 @@
 import pytest
 
-from healthlint.outputs import Output, OutputError, check_not_linted, parse, stdout_format
+from healthlint.formatters import Output, OutputError, check_not_linted, stdout_format
+from healthlint.formatters import parse_outputs as parse
 
 KNOWN = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjsonl")
 
