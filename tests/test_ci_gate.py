@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
@@ -247,7 +248,9 @@ def test_several_outputs_in_one_run(repo):
     assert len(json.loads((repo / "gl.json").read_bytes().decode("utf-8"))) == 10
     assert not (repo / "gl.json").read_bytes().startswith(b"\xef\xbb\xbf")
     assert len((repo / "r.jsonl").read_text(encoding="utf-8").splitlines()) == 10
-    assert b"<testsuites" in (repo / "j.xml").read_bytes()
+    suite = ET.fromstring((repo / "j.xml").read_bytes()).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "2")
+    assert len(suite.findall("testcase/failure")) == 10
 
 
 def test_output_file_and_usage_errors(repo):

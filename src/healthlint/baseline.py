@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from healthlint.fingerprint import keyed
 
 if TYPE_CHECKING:
+    from healthlint.filters import DocInfo
     from healthlint.model import Finding
 
 VERSION = 1
@@ -152,7 +153,7 @@ class BaselineFilter:
         self.hidden = 0
         self.fixed = 0
 
-    def __call__(self, info, findings: list[Finding]) -> list[Finding]:
+    def __call__(self, info: DocInfo, findings: list[Finding]) -> list[Finding]:
         applied = apply(self.baseline, findings, self.root, [info.path])
         self.hidden += applied.hidden
         self.fixed += applied.fixed

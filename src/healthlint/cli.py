@@ -320,7 +320,7 @@ def _ci_notes(args: argparse.Namespace, stages: list, outs: list, result) -> Non
 
     for stage in stages:
         fixed = getattr(stage, "fixed", 0)
-        if fixed:
+        if fixed and not args.quiet:
             entries = "entry no longer matches" if fixed == 1 else "entries no longer match"
             _err(
                 f"healthlint: {fixed} baseline {entries} (fixed); "

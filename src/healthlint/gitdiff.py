@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from healthlint.repo import relative
 
 if TYPE_CHECKING:
+    from healthlint.filters import DocInfo
     from healthlint.model import Finding
 
 
@@ -59,7 +60,7 @@ class Changes:
             last -= 1
         return any(a <= last and finding.line <= b for a, b in ranges)
 
-    def filter(self, info: object, findings: list[Finding]) -> list[Finding]:
+    def filter(self, info: DocInfo, findings: list[Finding]) -> list[Finding]:
         """The changed-lines stage of the filter pipeline (healthlint.filters)."""
         return [f for f in findings if self.touches(f)]
 
