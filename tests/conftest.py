@@ -1,9 +1,13 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# tests import their shared helpers (helpers_plugs, _mapcheck) as top-level modules
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def shared_dir() -> Path:

@@ -88,7 +88,7 @@ CASES = [
         "kind: patern",
         "bad-rule",
         "kind",
-        "expected one of 'pattern'",
+        "got 'patern' (did you mean 'pattern'?)",
     ),
     (
         bad("category: hype", "category: hyperbole"),

@@ -473,6 +473,7 @@ def _indent(text: str) -> list[str]:
 
 
 def cmd_test_rules(args: argparse.Namespace) -> int:
+    from healthlint.examples import misbehaviour
     from healthlint.packs import build_checks, resolve
 
     config = _config(args, ["."])
@@ -484,7 +485,6 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
         raise UsageError("no rule packs to test")
     rules = _load_rules(paths)
     checks = build_checks(rules)
-    read = _example_reader()
     failures: list[Problem] = []
     examples = 0
     lines: dict[str, dict] = {}
@@ -502,7 +502,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
             for i, text in enumerate(texts):
                 examples += 1
                 line = where.get((rule.short_id, which, i), rule.line_of("examples"))
-                why = _try_example(check, read, which, text)
+                why = misbehaviour(check, which, text)
                 if why:
                     message = f"{which} example {i + 1} {why}"
                     failures.append(Problem(rule.path, line, message, rule.id, "examples"))
@@ -517,40 +517,6 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     out.write(f"All {examples} examples of {n_rules} rules behave as documented\n")
     return EXIT_OK
-
-
-def _example_reader():
-    """Examples are Markdown; before the Markdown reader exists, read them as text."""
-    import importlib
-
-    try:
-        module = importlib.import_module("healthlint.readers.markdown")
-        fmt = "example.md"
-    except ModuleNotFoundError:
-        module = importlib.import_module("healthlint.readers.text")
-        fmt = "example.txt"
-    return lambda text: module.read(fmt, text)
-
-
-def _try_example(check, read, which: str, text: str) -> str | None:
-    """Why the example misbehaves, or None when it behaves."""
-    rule_id = check.rule.id
-    try:
-        doc = read(text)
-        found = [f for f in check.check(doc) if f.rule == rule_id]
-        if hasattr(check, "digest"):
-            found += [f for f in check.across({doc.path: check.digest(doc)}) if f.rule == rule_id]
-    except Exception as exc:  # report a crashing rule like any other failure
-        return f"crashed the rule: {type(exc).__name__}: {exc}"
-    snippet = " ".join(text.split())
-    if len(snippet) > 70:
-        snippet = snippet[:69] + "…"
-    if which == "flag" and not found:
-        return f"was not flagged: {snippet!r}"
-    if which == "pass" and found:
-        texts = ", ".join(repr(f.text) for f in found[:3])
-        return f"was flagged ({texts}): {snippet!r}"
-    return None
 
 
 def _example_lines(path: str) -> dict[tuple, int]:

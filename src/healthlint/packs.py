@@ -29,6 +29,7 @@ CATEGORIES = (
     "disclosure",
     # healthlint's own findings about the run itself (unused suppression comments)
     "meta",
+    "evidence",  # beyond DESIGN.md's ten: see docs/evidence-category.md
 )
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}

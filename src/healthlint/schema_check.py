@@ -57,7 +57,10 @@ def errors(value: object, schema: dict, path: tuple = ()) -> Iterator[tuple[tupl
     if "const" in schema and value != schema["const"]:
         yield path, f"expected {schema['const']!r}, got {value!r}"
     if "enum" in schema and value not in schema["enum"]:
-        yield path, f"expected {describe(schema)}, got {value!r}"
+        hint = suggest(str(value), [str(v) for v in schema["enum"]])
+        yield path, f"expected {describe(schema)}, got {value!r}" + (
+            f" (did you mean {hint!r}?)" if hint else ""
+        )
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
         yield path, "must not be empty"
     if isinstance(value, (int, float)) and not isinstance(value, bool):

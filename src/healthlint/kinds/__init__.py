@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 #: kind name -> "module:Class"
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternKind",
+    "repetition": "healthlint.kinds.repetition:RepetitionKind",
+    "brand": "healthlint.kinds.brand:BrandKind",
+    "link": "healthlint.kinds.link:LinkKind",
+    "statistic": "healthlint.kinds.statistic:StatisticKind",
+    "attribution": "healthlint.kinds.statistic:AttributionKind",
+    "presence": "healthlint.kinds.presence:PresenceKind",
+    "freshness": "healthlint.kinds.freshness:FreshnessKind",
+    "link-disclosure": "healthlint.kinds.links:LinkDisclosureKind",
+    "readability": "healthlint.kinds.readability:ReadabilityKind",
 }
 
 

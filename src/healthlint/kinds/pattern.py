@@ -31,8 +31,10 @@ import regex
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
+from healthlint.vocabulary import vocabulary
 
 _HANDLING = {"enum": ["suppress", "downgrade", "ignore"]}
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 # NegEx trigger lists (Chapman et al. 2001), extended for health marketing copy.
 # Weak triggers are the plain negators; they govern a few words and stop at a new
@@ -427,17 +429,39 @@ class PatternKind(Kind):
                      "description": "Words one of which every match contains (checked when "
                                     "the rule is loaded); only blocks holding one are "
                                     "matched. Default: derived from each pattern."},
+        "anchors": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "Words (whole, any case) or symbols one of which every "
+                                   "match contains: the expression then runs only in windows "
+                                   "around them (much faster for broad patterns)."},
+        "anchor_pattern": {"type": "string", "minLength": 1,
+                           "description": "A fast regex whose hits are anchors too (for "
+                                          "matches without a fixed word, e.g. digits)."},
+        "anchor_window": {"type": "integer", "minimum": 10, "maximum": 5000,
+                          "description": "Characters searched each side of an anchor "
+                                         "(default 80)."},
         "table_rows": {"type": "boolean",
                        "description": "Also match each table row as its cells joined by ' | ' "
                                       "(for readers that split rows into cells)."},
+        "terms": {"type": "object", "additionalProperties": _STRINGS,
+                  "description": "Named phrase lists (data, such as a disease list); `{name}` "
+                                 "in a pattern or exception matches any phrase of the list."},
+        "block_exceptions": {**_STRINGS,
+                             "description": "Regexes; a match is not reported when its block "
+                                            "contains one anywhere (a disclaimer, a caveat)."},
+        "prefixes": {**_STRINGS,
+                     "description": "Word beginnings, one of which starts a word of every "
+                                    "match: a document with no word starting so is skipped "
+                                    "at once, and only the blocks holding one are matched "
+                                    "(cheaper than keywords for long lists)."},
     }
     message_fields = ("match",)
 
     def __init__(self, rule: Rule) -> None:
         super().__init__(rule)
         opts = rule.options
+        terms = opts.get("terms") or {}
         phrases = list(opts.get("phrases", ()))
-        patterns = list(opts.get("patterns", ()))
+        patterns = [_expand_terms(p, terms) for p in opts.get("patterns", ())]
         if not phrases and not patterns:
             raise RuleOptionError("phrases", "a pattern rule needs `phrases` or `patterns`")
         self.case_sensitive = bool(opts.get("case_sensitive", False))
@@ -445,12 +469,15 @@ class PatternKind(Kind):
         # slower) IGNORECASE flag, when their patterns mean the same there.
         self.on_folded = not self.case_sensitive and all(_foldable(p) for p in patterns)
         flags = regex.V0 | (0 if self.case_sensitive or self.on_folded else regex.IGNORECASE)
-        given = tuple(k.lower() for k in opts.get("keywords", ()))
+        #: word beginnings checked against the document's vocabulary before anything else
+        self.prefixes = tuple(p.lower() for p in opts.get("prefixes", ()))
+        given = tuple(k.lower() for k in opts.get("keywords", ())) or self.prefixes
         sources = [phrase_to_regex(p.lower() if self.on_folded else p) for p in phrases]
         for p in phrases:
             words = regex.findall(r"\w+", p.lower())
             if given and not any(k in w for w in words for k in given):
-                raise RuleOptionError("keywords", f"phrase {p!r} contains none of the keywords")
+                key = "keywords" if opts.get("keywords") else "prefixes"
+                raise RuleOptionError(key, f"phrase {p!r} contains none of the {key}")
         for i, pat in enumerate(patterns):
             problem = _syntax_error(pat, flags)
             if problem:
@@ -458,8 +485,9 @@ class PatternKind(Kind):
                     "patterns", f"pattern {i + 1} does not compile: {problem}: {pat!r}"
                 )
             if given and not covers(pat, given):
+                key = "keywords" if opts.get("keywords") else "prefixes"
                 raise RuleOptionError(
-                    "keywords", f"pattern {i + 1} can match text with none of the keywords: {pat!r}"
+                    key, f"pattern {i + 1} can match text with none of the {key}: {pat!r}"
                 )
         # Patterns are compiled when first needed (regex compilation is the costly part
         # of loading a pack): a run never compiles rules whose anchors do not occur.
@@ -488,15 +516,22 @@ class PatternKind(Kind):
         self.keywords = None if None in anchors else tuple(sorted({k for a in anchors for k in a}))
         #: False matches every block (tests compare the two)
         self.prefilter = True
-        self._exception_sources = tuple(opts.get("exceptions", ()))
+        self._exception_sources = tuple(_expand_terms(p, terms) for p in opts.get("exceptions", ()))
+        self._block_exception_sources = tuple(
+            _expand_terms(p, terms) for p in opts.get("block_exceptions", ())
+        )
         self._exception_flags = regex.V0 | (0 if self.case_sensitive else regex.IGNORECASE)
         self._exceptions: list[regex.Pattern] | None = None
-        for i, pat in enumerate(self._exception_sources):
-            problem = _syntax_error(pat, self._exception_flags)
-            if problem:
-                raise RuleOptionError(
-                    "exceptions", f"exception {i + 1} does not compile: {problem}: {pat!r}"
-                )
+        self._block_exceptions: list[regex.Pattern] = []
+        for key, name, sources in (("exceptions", "exception", self._exception_sources),
+                                   ("block_exceptions", "block exception",
+                                    self._block_exception_sources)):
+            for i, pat in enumerate(sources):
+                problem = _syntax_error(pat, self._exception_flags)
+                if problem:
+                    raise RuleOptionError(
+                        key, f"{name} {i + 1} does not compile: {problem}: {pat!r}"
+                    )
         self.negation = bool(opts.get("negation", True))
         self.window = int(opts.get("negation_window", 5))
         self.hedge = opts.get("hedge", "downgrade")
@@ -504,6 +539,17 @@ class PatternKind(Kind):
         self.limit = opts.get("limit")
         self.table_rows = bool(opts.get("table_rows", False))
         self.scope = frozenset(rule.scope) if rule.scope else None
+        self.anchors = None
+        self.anchor_re = None
+        if opts.get("anchors") or opts.get("anchor_pattern"):
+            from healthlint.kinds.anchors import Anchors
+
+            self.anchors = Anchors(opts.get("anchors", ()), int(opts.get("anchor_window", 80)))
+            if opts.get("anchor_pattern"):
+                problem = _syntax_error(opts["anchor_pattern"], regex.V0)
+                if problem:
+                    raise RuleOptionError("anchor_pattern", f"does not compile: {problem}")
+                self.anchor_re = regex.compile(opts["anchor_pattern"], regex.V0)
 
     def _phrase_anchors(self, phrases: list[str]) -> tuple[str, ...] | None:
         """The cheapest word of each phrase: words are required, the spaces and hyphens
@@ -521,20 +567,35 @@ class PatternKind(Kind):
     def check(self, doc: Document) -> Iterator[Finding]:
         prose = doc.prose
         folded = prose.folded
+        present = None
+        if self.prefixes and self.prefilter:
+            present = tuple(vocabulary(doc).present(self.prefixes))
+            if not present:
+                return
         caseless = self.on_folded and folded is None  # lower() changed the text's length
         text = folded if self.on_folded and folded is not None else prose.text
         hits: list[tuple[int, int, int, int, int]] = []  # prose start, rank, block, start, end
         seen = _literal_blocks(prose)
+        windows = None
+        if self.anchors is not None and self.prefilter and folded is not None:
+            # anchored rules run only in windows around their anchor words
+            found = self.anchors.hits(doc)
+            if self.anchor_re is not None:
+                found += [m.start() for m in self.anchor_re.finditer(prose.text)]
+            windows = self.anchors.ranges(found, text)
         # the rank of a unit (its place in the rule) decides between overlapping matches
         for rank, unit in enumerate(self.units):
-            if not self.prefilter or unit.anchors is None or unit.direct:
+            if windows is not None:
+                ranges = windows
+            elif not self.prefilter or unit.anchors is None or unit.direct:
                 ranges = [(0, len(text))]
             elif folded is None:  # the lower-cased copy has other offsets: check, scan all
                 if not any(k in prose.text.lower() for k in unit.anchors):
                     continue
                 ranges = [(0, len(text))]
             else:
-                hit = _blocks_holding(folded, unit.anchors, prose, seen)
+                anchors = present if present is not None else unit.anchors
+                hit = _blocks_holding(folded, anchors, prose, seen)
                 if not hit:
                     continue
                 ranges = _ranges(hit, prose)
@@ -624,10 +685,15 @@ class PatternKind(Kind):
             self._exceptions = [
                 regex.compile(p, self._exception_flags) for p in self._exception_sources
             ]
+            self._block_exceptions = [
+                regex.compile(p, self._exception_flags) for p in self._block_exception_sources
+            ]
         for exc in self._exceptions:
             for em in exc.finditer(text):
                 if em.start() < end and start < em.end():
                     return None
+        if any(exc.search(text) for exc in self._block_exceptions):
+            return None
         s_start, s_end = _sentence_of(block, start)
         severity = self.rule.severity
         before = text[s_start:start]
@@ -879,3 +945,26 @@ def _within_one_cell(ends: list[int], start: int, end: int) -> bool:
     """Whether the row text span [start, end) lies inside one cell."""
     k = bisect.bisect_right(ends, start)
     return k < len(ends) and end <= ends[k]
+
+
+_TERM_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _expand_terms(pattern: str, terms: dict) -> str:
+    """`{name}` in a pattern, for a name in `terms`, becomes an alternation of its phrases
+    (matched as `phrases` are), longest first so that the longest phrase wins; other
+    braces ("\\d{4}", an unknown name) are left alone."""
+
+    def alternation(m: regex.Match) -> str:
+        phrases = terms.get(m.group(1))
+        if not phrases:
+            return m.group()
+        ordered = sorted(phrases, key=len, reverse=True)
+        if all(p.strip()[:1].isalnum() and p.strip()[-1:].isalnum() for p in ordered):
+            # one pair of word-boundary checks around the list instead of one per phrase:
+            # a third shorter, and pattern size is what parsing and compiling cost
+            inner = "|".join(phrase_to_regex(p)[len("(?<!\\w)") : -len("(?!\\w)")] for p in ordered)
+            return f"(?<!\\w)(?:{inner})(?!\\w)"
+        return "(?:" + "|".join(phrase_to_regex(p) for p in ordered) + ")"
+
+    return _TERM_REF.sub(alternation, pattern) if terms else pattern
