@@ -6,9 +6,10 @@ line number) yet tell two different claims apart. It is a hash of
     rule id | repository-relative path | matched text, case- and whitespace-folded | context
 
 where the context is up to CONTEXT_WORDS words either side of the match on its own source
-line(s), case-folded (markup punctuation is not a word, so bolding a claim keeps its
-fingerprint). Line numbers are never part of it. Two identical claims in one file with the
-same context share a fingerprint; `number` tells them apart by their order in the file.
+line(s), case-folded, with punctuation and markup stripped from each word (so bolding a
+claim keeps its fingerprint). Line numbers are never part of it. Two identical claims in
+one file with the same context share a fingerprint; `number` tells them apart by their
+order in the file.
 
 The context is taken when the finding is made (`model.make_finding`), while the source is
 at hand, and travels on `Finding.context`.
@@ -16,7 +17,7 @@ at hand, and travels on `Finding.context`.
 
 from __future__ import annotations
 
-import re
+import string
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
 #: the version tag in SARIF partialFingerprints; bump when the recipe changes
 KEY = "healthlint/v1"
 CONTEXT_WORDS = 4
-# Look no further than this many characters either side: a minified HTML file is one line.
-_WINDOW = 160
-_WORD = re.compile(r"\w+")
+# Look no further than this many characters either side: four words fit, and a minified
+# HTML file is one long line. Every finding of a run pays for this, so it stays small.
+_WINDOW = 64
+# Stripped from both ends of each word ("**balm**," is the word "balm").
+_PUNCTUATION = string.punctuation + "“”‘’«»„‹›—–…·•"
 
 
 def normalise(text: str) -> str:
@@ -39,22 +42,30 @@ def normalise(text: str) -> str:
 
 def context(source: str, start: int, end: int) -> str:
     """The words around source[start:end] on its line(s): 'before words|after words'."""
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", end)
-    if line_end < 0:
-        line_end = len(source)
-    lo = max(line_start, start - _WINDOW)
-    hi = min(line_end, end + _WINDOW)
-    before = _WORD.findall(source, lo, start)
-    after = _WORD.findall(source, end, hi)
+    lo = max(0, start - _WINDOW)
+    newline = source.rfind("\n", lo, start)
+    cut_before = newline < 0 and lo > 0
+    if newline >= 0:
+        lo = newline + 1
+    hi = min(len(source), end + _WINDOW)
+    newline = source.find("\n", end, hi)
+    cut_after = newline < 0 and hi < len(source)
+    if newline >= 0:
+        hi = newline
+    before = source[lo:start].split()
+    after = source[end:hi].split()
     # A window cut mid-line may cut a word: drop the possibly partial one.
-    if lo > line_start and before:
-        before.pop(0)
-    if hi < line_end and after:
+    if cut_before and before:
+        del before[0]
+    if cut_after and after:
         after.pop()
-    words_before = " ".join(before[-CONTEXT_WORDS:]).casefold()
-    words_after = " ".join(after[:CONTEXT_WORDS]).casefold()
-    return f"{words_before}|{words_after}"
+    before = _words(before[-CONTEXT_WORDS - 2 :])[-CONTEXT_WORDS:]
+    after = _words(after[: CONTEXT_WORDS + 2])[:CONTEXT_WORDS]
+    return f"{' '.join(before)}|{' '.join(after)}".casefold()
+
+
+def _words(tokens: list[str]) -> list[str]:
+    return [w for w in (t.strip(_PUNCTUATION) for t in tokens) if w]
 
 
 def fingerprint(rule: str, path: str, text: str, ctx: str) -> str:
