@@ -105,6 +105,7 @@ def repo(tmp_path, monkeypatch):
     (r / "articles" / "a.md").write_text("one\ntwo\nthree\nfour\n", encoding="utf-8")
     (r / "articles" / "moved.md").write_text("".join(f"line {n}\n" for n in range(20)))
     (r / "articles" / "gone.md").write_text("bye\n")
+    (r / "articles" / "knee brace é.md").write_text("one\n", encoding="utf-8")
     git(r, "add", ".")
     git(r, "commit", "-qm", "base")
     git(r, "checkout", "-qb", "pr")
@@ -113,6 +114,7 @@ def repo(tmp_path, monkeypatch):
     text = (r / "articles" / "renamed.md").read_text().replace("line 7\n", "line seven\n")
     (r / "articles" / "renamed.md").write_text(text)
     git(r, "rm", "-q", "articles/gone.md")
+    (r / "articles" / "knee brace é.md").write_text("one\ntwo\n", encoding="utf-8")
     git(r, "commit", "-qam", "pr")
     (r / "articles" / "a.md").write_text("zero\none\nTWO\nthree\nfour\nfive\n")  # unstaged
     (r / "articles" / "new.md").write_text("brand new\n")  # untracked
@@ -127,6 +129,7 @@ def test_changes_from_real_git_in_a_subfolder(repo):
     assert changes.lines["articles/a.md"] == ((1, 1), (3, 3), (6, 6))
     assert changes.lines["articles/renamed.md"] == ((8, 8),)
     assert "articles/gone.md" not in changes.lines
+    assert changes.lines["articles/knee brace é.md"] == ((2, 2),)
     assert "articles/new.md" in changes.new_files and ".gitignore" in changes.new_files
     assert "ignored.md" not in changes.new_files
     assert changes.notices == ()

@@ -12,8 +12,8 @@ what it adds. The file (JSON, UTF-8, sorted so it diffs well):
 old finding keeps it hidden. `count` is how many findings shared the fingerprint: with 1
 recorded and 2 found, the first in file order stays hidden and the later one is reported.
 `rule` and `text` are there for people reading the file; matching uses the path and
-the fingerprint. Entries that no longer match
-anything are counted as fixed, so the baseline can be rewritten smaller (ratcheted).
+the fingerprint. Entries that no longer match anything are counted as fixed, so the
+baseline can be rewritten smaller (ratcheted).
 """
 
 from __future__ import annotations
