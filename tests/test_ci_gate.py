@@ -261,6 +261,11 @@ def test_output_file_and_usage_errors(repo):
     assert proc.returncode == 2 and "standard output" in proc.stderr
     proc = healthlint(repo, "check", "--format", "nope", "articles")
     assert proc.returncode == 2 and "unknown format" in proc.stderr
+    before = (repo / "articles" / "knee.md").read_bytes()
+    for args in (["--format", "sarif:articles/knee.md"], ["--write-baseline", "articles/knee.md"]):
+        proc = healthlint(repo, "check", *args, "articles")
+        assert proc.returncode == 2 and "one of the files being linted" in proc.stderr
+    assert (repo / "articles" / "knee.md").read_bytes() == before
 
 
 def test_statistics(repo):

@@ -1,6 +1,6 @@
 import pytest
 
-from healthlint.formatters import Output, OutputError, check_not_linted, stdout_format
+from healthlint.formatters import Output, OutputError, stdout_format
 from healthlint.formatters import parse_outputs as parse
 
 KNOWN = ("text", "json", "sarif", "github", "gitlab", "junit", "rdjsonl")
@@ -34,11 +34,3 @@ def test_output_names_the_file_of_the_format_without_one():
 def test_bad_combinations(specs, output, message):
     with pytest.raises(OutputError, match=message):
         parse(specs, output, KNOWN)
-
-
-def test_never_over_a_linted_file(tmp_path):
-    article = tmp_path / "a.md"
-    with pytest.raises(OutputError, match="one of the files being linted"):
-        check_not_linted([Output("sarif", str(article))], [str(article)])
-    check_not_linted([Output("sarif", str(tmp_path / "r.sarif")), Output("text", None)],
-                     [str(article)])

@@ -4,6 +4,7 @@
     healthlint rules              list the rules
     healthlint explain RULE       show what a rule checks and why
     healthlint test-rules [PACK]  run every rule's own examples
+    healthlint eval --gold F ...  recall and precision against labelled articles
 
 Exit status: 0 nothing at or above the fail level, 1 something is, 2 usage, config or
 rule-pack error (also a path that does not exist).
@@ -23,7 +24,7 @@ from healthlint.config import FAIL_LEVELS, Config, ConfigError, resolve_config
 from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
-COMMANDS = ("check", "rules", "explain", "test-rules")
+COMMANDS = ("check", "rules", "explain", "test-rules", "eval")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -72,7 +73,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_check(sub, sorted(FORMATTERS))
     if wanted("rules"):
         rules = sub.add_parser("rules", help="list every rule")
-        rules.add_argument("--format", default="text", choices=("text", "json"))
+        rules.add_argument("--format", default="text", choices=("text", "json", "markdown"),
+                           help="markdown: the rule reference page, as docs/rules.md")
         _add_config_options(rules)
         rules.set_defaults(func=cmd_rules)
     if wanted("explain"):
@@ -87,6 +89,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         _add_config_options(test, packs=False)
         test.set_defaults(func=cmd_test_rules)
+    if wanted("eval"):
+        ev = sub.add_parser("eval", help="score findings against labelled articles")
+        ev.add_argument("--gold", action="extend", nargs="+", required=True, metavar="FILE",
+                        help="gold label file (repeatable); format in the README")
+        ev.add_argument("--root", default=".", metavar="DIR",
+                        help="folder the gold files' `file:` paths are relative to")
+        ev.add_argument("--texts", metavar="DIR", help="else find labelled files by name here")
+        ev.add_argument("--categories", metavar="A,B", help="score only these categories")
+        ev.add_argument("--select", action="append", metavar="RULES")
+        ev.add_argument("--ignore", action="append", metavar="RULES")
+        ev.add_argument("--show-misses", action="store_true",
+                        help="list every missed label and false positive")
+        ev.add_argument("--min-recall", type=float, metavar="R")
+        ev.add_argument("--min-precision", type=float, metavar="P")
+        _add_config_options(ev)
+        ev.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -217,36 +235,62 @@ def _load_rules(paths: list[Path]) -> list[Rule]:
 # -- check ---------------------------------------------------------------------------
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _lint(
+    args: argparse.Namespace,
+    paths: list[str],
+    config: Config,
+    jobs: int | None,
+    stages: Sequence = (),
+    writes: Sequence[str] = (),
+):
+    """Select and build the rules, lint `paths`: the run both `check` and `eval` do.
+
+    `stages` are filters after the configured ones (baseline, changed lines); `writes` are
+    the files the run will write, which must not be among the linted files."""
     from healthlint.files import Selector, discover
     from healthlint.filters import META_RULES, build_pipeline
-    from healthlint.formatters import FormatOptions
     from healthlint.packs import build_checks
     from healthlint.runner import run
     from healthlint.selection import Selection
 
-    paths = args.paths or ["."]
-    config = _config(args, paths)
     cli_select = _split(args.select)
     cli_ignore = _split(args.ignore) or ()
     config = config.with_overrides(
-        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=args.fail_on
+        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=getattr(args, "fail_on", None)
     )
     rules = _load_rules(_pack_paths(config, _split(args.packs)))
+    if config.options or config.brands:
+        from healthlint.packs import apply_options
+
+        rules = apply_options(rules, config.options, config.brands, config.where("options"))
     selection = Selection(config, [*rules, *META_RULES])
     _warn_about_config(config, selection, cli_select, cli_ignore)
     meta = {r.id for r in META_RULES}
     checks = build_checks([r for r in selection.active() if r.id not in meta])
 
     files = discover(paths, Selector(config.base, config.include, config.exclude))
-    outs = _outputs(args, files)
-    pipeline = build_pipeline(selection)
-    stages = [] if args.write_baseline else _ci_stages(args)
-    result = run(files, checks, [*pipeline, *stages], args.jobs)
+    linted = {os.path.abspath(f) for f in files}
+    for path in writes:
+        if os.path.abspath(path) in linted:
+            raise UsageError(f"{path} is one of the files being linted; write it elsewhere")
+    return run(files, checks, [*build_pipeline(selection), *stages], jobs), config
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from healthlint.formatters import FormatOptions, OutputError, parse_outputs, write
+
+    paths = args.paths or ["."]
+    try:
+        outs = parse_outputs(args.format, args.output)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    if args.write_baseline:
+        writes, stages = [args.write_baseline], []
+    else:
+        writes, stages = [o.path for o in outs if o.path], _ci_stages(args)
+    result, config = _lint(args, paths, _config(args, paths), args.jobs, stages, writes)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, result)
-
-    from healthlint.formatters import OutputError, write
 
     stream = _stdout()
     try:
@@ -263,20 +307,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK
 
 
-# -- CI: several outputs, --diff, --baseline, --statistics (see README "CI integration") --
-
-
-def _outputs(args: argparse.Namespace, files: Sequence[str]) -> list:
-    from healthlint.formatters import Output, OutputError, check_not_linted, parse_outputs
-
-    try:
-        outs = parse_outputs(args.format, args.output)
-        check_not_linted(outs, files)
-        if args.write_baseline:
-            check_not_linted([Output("baseline", args.write_baseline)], files)
-    except OutputError as exc:
-        raise UsageError(str(exc)) from None
-    return outs
+# -- CI: --diff, --baseline, --write-baseline, --statistics (README "CI integration") --
 
 
 def _ci_stages(args: argparse.Namespace) -> list:
@@ -336,6 +367,30 @@ def _ci_notes(args: argparse.Namespace, stages: list, outs: list, result) -> Non
         stream.flush()
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from healthlint import evaluate
+
+    try:
+        gold, problems = evaluate.load_gold(args.gold, args.root, args.texts)
+    except evaluate.GoldError as exc:
+        raise UsageError(str(exc)) from None
+    if not gold:
+        raise UsageError("the gold files label no articles")
+    paths = [g.text_path for g in gold]
+    result, _ = _lint(args, paths, _config(args, paths[:1]), None)
+    for problem in result.problems:
+        _warn(f"{problem.path}: {problem.message}")
+    categories = _split([args.categories]) if args.categories else ()
+    report = evaluate.score(gold, [f.to_dict() for f in result.findings], categories)
+    report.problems.extend(problems)
+    out = _stdout()
+    out.write(evaluate.render(report, show=args.show_misses))
+    failed = evaluate.below(report, args.min_recall, args.min_precision)
+    for line in failed:
+        out.write(f"below the minimum: {line}\n")
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 def _stdout() -> TextIO:
     # Never die on a character the terminal's encoding lacks.
     if hasattr(sys.stdout, "reconfigure"):
@@ -388,8 +443,14 @@ def _all_rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    rules = sorted(_all_rules(args), key=lambda r: r.id)
     out = _stdout()
+    if args.format == "markdown":
+        from healthlint.docs import pack_descriptions, render
+
+        paths = _pack_paths(_config(args, ["."]), _split(args.packs))
+        out.write(render(_load_rules(paths), pack_descriptions(paths)))
+        return EXIT_OK
+    rules = sorted(_all_rules(args), key=lambda r: r.id)
     if args.format == "json":
         import json
 

@@ -327,3 +327,47 @@ def build_checks(rules: Iterable[Rule]) -> list[Kind]:
     if problems:
         raise PackError(problems)
     return checks
+
+
+def apply_options(
+    rules: Iterable[Rule],
+    overrides: Mapping[str, Mapping[str, object]],
+    brands: Iterable[str] = (),
+    where: str = "config",
+) -> list[Rule]:
+    """Rules with a config's per-rule `options` merged in, and its `brands` list added to
+    every rule whose kind takes a `brands` option. Raises PackError for an override
+    that names an unknown rule or option or has the wrong type."""
+    from dataclasses import replace
+
+    brands = tuple(brands)
+    by_id = {r.id: r for r in rules}
+    problems = [
+        Problem(where, None, "options for a rule that is not loaded" + _nearest(rid, by_id), rid, "options")
+        for rid in overrides
+        if rid not in by_id
+    ]
+    out = []
+    for rule in by_id.values():
+        kind_options = load_kind(rule.kind).options
+        extra: dict[str, object] = {}
+        if brands and "brands" in kind_options:
+            extra["brands"] = [*rule.options.get("brands", ()), *brands]
+        for key, value in (overrides.get(rule.id) or {}).items():
+            if key not in kind_options:
+                problems.append(
+                    Problem(where, None, f"unknown option {key!r}" + _nearest(key, kind_options), rule.id, f"options.{key}")
+                )
+                continue
+            for _, msg in schema_check.errors(value, kind_options[key]):
+                problems.append(Problem(where, None, msg, rule.id, f"options.{key}"))
+            extra[key] = value
+        out.append(replace(rule, options={**rule.options, **extra}) if extra else rule)
+    if problems:
+        raise PackError(problems)
+    return out
+
+
+def _nearest(word: str, choices) -> str:
+    hint = schema_check.suggest(word, choices)
+    return f" (did you mean {hint!r}?)" if hint else ""

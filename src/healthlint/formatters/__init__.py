@@ -99,13 +99,6 @@ def stdout_format(outs: Sequence[Output]) -> str | None:
     return next((o.format for o in outs if o.path is None), None)
 
 
-def check_not_linted(outs: Sequence[Output], files: Collection[str]) -> None:
-    linted = {os.path.abspath(f) for f in files}
-    for o in outs:
-        if o.path is not None and os.path.abspath(o.path) in linted:
-            raise OutputError(f"{o.path} is one of the files being linted; write elsewhere")
-
-
 def write(result, outs: Sequence[Output], *, stdout, stdout_options, file_options) -> None:
     """Run each output's formatter on `result` (a runner.RunResult) with its FormatOptions."""
     for o in outs:
