@@ -111,24 +111,29 @@ def _front_matter(
     end = close.end()
     if end < len(text) and text[end] == "\n":
         end += 1
-    import yaml
+    from healthlint.frontmatter import simple_mapping
 
-    meta: dict = {}
-    try:
-        loaded = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        notices.append(f"line {line}: front matter is not valid YAML ({problem}); ignored")
-    else:
-        if isinstance(loaded, dict):
-            meta = loaded
-        elif isinstance(loaded, list):
-            notices.append("line 1: front matter is not a mapping of keys to values; ignored")
-        elif loaded is not None:
-            # Plain prose between two rules ("---"), not metadata: leave it to Markdown.
-            return {}, 0, None
+    # plain `key: value` lines are read without importing the YAML library (start-up)
+    meta: dict | None = simple_mapping(body)
+    if meta is None:
+        meta = {}
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(body)
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2024-13-45
+            mark = getattr(exc, "problem_mark", None)
+            line = 2 + mark.line if mark is not None else 1
+            problem = getattr(exc, "problem", None) or str(exc) or "invalid YAML"
+            notices.append(f"line {line}: front matter is not valid YAML ({problem}); ignored")
+        else:
+            if isinstance(loaded, dict):
+                meta = loaded
+            elif isinstance(loaded, list):
+                notices.append("line 1: front matter is not a mapping of keys to values; ignored")
+            elif loaded is not None:
+                # Plain prose between two rules ("---"), not metadata: leave it to Markdown.
+                return {}, 0, None
     builder = BlockBuilder()
     _add_lines(builder, text, m.end(), close.start())
     return meta, end, builder.build("front_matter")
