@@ -43,6 +43,10 @@ def _add_config_options(p: argparse.ArgumentParser, packs: bool = True) -> None:
     g = p.add_argument_group("configuration")
     g.add_argument("--config", metavar="FILE", help="use this config file instead of searching")
     g.add_argument("--no-config", action="store_true", help="ignore config files; use defaults")
+    g.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the start-up cache (loaded packs, compiled patterns)",
+    )
     if packs:
         g.add_argument(
             "--pack",
@@ -157,8 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on a usage error, 0 after --help
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    from healthlint import cache
+
+    previous = cache.enable(None if getattr(args, "no_cache", False) else cache.default_dir())
     try:
-        return args.func(args)
+        status = args.func(args)
+        cache.save()
+        return status
     except (PackError, ConfigError) as exc:
         for problem in exc.problems:
             _err(str(problem))
@@ -174,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    finally:
+        cache.use(previous)
 
 
 def _err(text: str) -> None:

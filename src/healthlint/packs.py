@@ -166,15 +166,17 @@ def resolve(name: str, base: Path | None = None) -> Path:
     return builtin_dir() / f"{name}.yaml"
 
 
-def load_pack(path: Path) -> list[Rule]:
-    """Parse and validate one pack file. Raises PackError listing every problem found."""
+def load_pack(path: Path, text: str | None = None) -> list[Rule]:
+    """Parse and validate one pack file (whose `text` may be given). Raises PackError
+    listing every problem found."""
     import yaml
 
     from healthlint.yamlsource import error_line, load_yaml
 
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         known = ", ".join(builtin_names())
         raise PackError([Problem(shown, None, f"rule pack not found (built-in packs: {known})")]) from None
@@ -262,11 +264,21 @@ def _make_rule(raw: dict, pack: str, shown: str) -> Rule:
         scope=(scope,) if isinstance(scope, str) else tuple(scope),
         suggestion=raw.get("suggestion"),
         enabled=raw.get("enabled", True),
-        options={k: v for k, v in raw.items() if k not in common},
+        options={k: _plain(v) for k, v in raw.items() if k not in common},
         path=shown,
         line=raw.line,
         key_lines=dict(raw.key_lines),
     )
+
+
+def _plain(value: object) -> object:
+    """A YAML value with its mappings as plain dicts: rules are cached as pickles, which
+    must not need the YAML loader's classes (and so the YAML library) to be read."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _line(data, path: tuple) -> int | None:
@@ -295,9 +307,11 @@ def load_packs(paths: Iterable[Path]) -> list[Rule]:
     rules: list[Rule] = []
     problems: list[Problem] = []
     owner: dict[str, Rule] = {}
+    from healthlint.cache import pack_rules as cached
+
     for path in paths:
         try:
-            pack_rules = load_pack(path)
+            pack_rules = cached(path, load_pack)
         except PackError as exc:
             problems.extend(exc.problems)
             continue
