@@ -24,13 +24,15 @@ try:
 except ImportError:  # Python < 3.11
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
+from healthlint.cache import re_compile
+
 _DIGIT = "DIGIT"
 #: a word trigger this short would match nearly everywhere: search the ordinary way
 _MIN_TRIGGER = 3
 #: a private flag bit: build a scanner that never folds (the fallback of one that does)
 _NO_FOLD = 1 << 30
 #: where a pattern may start inside a short span: a word's first character or a symbol
-_TOKEN_START = re.compile(r"\b\w|[^\w\s]")
+_TOKEN_START = re_compile(r"\b\w|[^\w\s]")
 #: how many trigger words a trie-shaped pattern may expand to
 _MAX_PREFIXES = 200
 
@@ -154,7 +156,7 @@ def prefixes(items: list) -> set[str] | None:
     return None
 
 
-_ESCAPE = re.compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
+_ESCAPE = re_compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
 
 
 def fold_safe(source: str) -> bool:
@@ -186,19 +188,19 @@ def _char_class(chars: set[str]) -> str:
 
 
 def _anchored(chars: set[str], sources: list[str], flags: int) -> re.Pattern[str]:
-    return re.compile(f"{_char_class(chars)}(?<=(?=(?P<hit>{_join(sources)})).)", flags)
+    return re_compile(f"{_char_class(chars)}(?<=(?=(?P<hit>{_join(sources)})).)", flags)
 
 
 def _validate(sources: Sequence[str], flags: int) -> None:
     """Raise PatternError naming the first pattern that does not compile."""
     try:
-        re.compile(_join(sources), flags)
+        re_compile(_join(sources), flags)
         return
     except re.error:
         pass
     for i, src in enumerate(sources):
         try:
-            re.compile(src, flags)
+            re_compile(src, flags)
         except re.error as exc:
             raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
     raise PatternError(0, "the patterns do not compile together")
@@ -271,9 +273,9 @@ class Scanner:
             "rare": (lambda: _anchored(set(self.rare_chars), symbol, flags))
             if self.rare_chars
             else None,
-            "words": (lambda: re.compile(_join(words), flags)) if words else None,
-            "rest": (lambda: re.compile(_join(rest), flags)) if rest else None,
-            "whole": (lambda: re.compile(_join(sources), flags)) if sources else None,
+            "words": (lambda: re_compile(_join(words), flags)) if words else None,
+            "rest": (lambda: re_compile(_join(rest), flags)) if rest else None,
+            "whole": (lambda: re_compile(_join(sources), flags)) if sources else None,
         }
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         # A case-sensitive pattern's trigger is still found in the lower-cased text; the

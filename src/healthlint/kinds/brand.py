@@ -27,8 +27,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-import regex
-
+from healthlint.cache import re_compile, regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds.anchors import Anchors, doc_words, folded_text
 from healthlint.model import Document, Finding
@@ -38,32 +37,32 @@ from healthlint.packs import Rule, RuleOptionError
 #: version numbers ("BIOFLEX MultiPort System", "Game Ready GRPro 2.1").
 NAME = r"(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*)(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)+)){0,5}"
 
-_TRADEMARK = re.compile(
+_TRADEMARK = re_compile(
     r"(?P<name>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}[A-Z][\w'’&+-]*)[ \t]?(?:[™®]|\((?:TM|R)\))"
 )
 # A mixed-case model word with two capitals and a dotted version: "GRPro 2.1".
-_MODEL = re.compile(
+_MODEL = re_compile(
     r"(?P<make>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}?)"
     r"(?P<model>(?=[A-Za-z]*[a-z])(?=[a-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{2,})"
     r"[ \t]+\d+\.\d+(?![.\d]*\d)"
 )
 # A make followed by a short model code and a device noun: "Acme's QX 450 laser".
-_MAKE_MODEL = re.compile(
+_MAKE_MODEL = re_compile(
     r"(?P<make>\b[A-Z][a-z]{2,})(?:['’]s)?[ \t]+"
     r"[A-Z]{1,4}[ \t-]?\d{2,4}[A-Za-z]?[ \t]+(?i:laser|device|system|unit|machine|wrap|panel|"
     r"mask|cap|helmet|pad|probe)s?\b"
 )
-_CAPS = re.compile(r"\b[A-Z]{2,}\b")
+_CAPS = re_compile(r"\b[A-Z]{2,}\b")
 # Any two capitals in one word ("BIOFLEX", "MultiPort", "GRPro"): a cheap scan; the
 # word around each hit is then read in Python.
-_TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
-_LETTERS = re.compile(r"[A-Za-z]*")
-_VERSION_DOT = regex.compile(r"\d\.\d")
-_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
-_CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
-_VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
-_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
-_WORDS = re.compile(r"[^\s]+")
+_TWO_CAPS = regex_compile(r"[A-Z][a-z]*[A-Z]")
+_LETTERS = re_compile(r"[A-Za-z]*")
+_VERSION_DOT = regex_compile(r"\d\.\d")
+_HAS_MODEL_CODE = regex_compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
+_CAMEL = re_compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
+_VERSION = re_compile(r"[ \t]+\d+(?:\.\d+)+")
+_GAP = re_compile(r"[ \t]+|[ \t]*[-–][ \t]*")
+_WORDS = re_compile(r"[^\s]+")
 _NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Du", "La", "Le", "Van", "Von", "O'")
 
 _DETERMINERS = frozenset(
@@ -88,7 +87,7 @@ def _compile_list(key: str, patterns, flags: int = 0) -> list[re.Pattern]:
     out = []
     for i, pat in enumerate(patterns):
         try:
-            out.append(re.compile(pat.replace("<NAME>", NAME), flags))
+            out.append(re_compile(pat.replace("<NAME>", NAME), flags))
         except re.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     return out
@@ -141,7 +140,7 @@ class BrandKind(Kind):
         opts = rule.options
         self.brands = [b.strip() for b in opts.get("brands", ()) if b.strip()]
         self.brand_re = (
-            re.compile(
+            re_compile(
                 "|".join(rf"(?<!\w){re.escape(b)}(?!\w)" for b in sorted(self.brands, key=len,
                                                                            reverse=True)),
                 re.IGNORECASE,
@@ -152,7 +151,7 @@ class BrandKind(Kind):
         for i, item in enumerate(opts.get("teach", ())):
             pattern = item if isinstance(item, str) else item["pattern"]
             try:
-                compiled = re.compile(pattern.replace("<NAME>", NAME))
+                compiled = re_compile(pattern.replace("<NAME>", NAME))
             except re.error as exc:
                 raise RuleOptionError(
                     "teach", f"teach {i + 1} does not compile: {exc}: {pattern!r}"
@@ -163,7 +162,7 @@ class BrandKind(Kind):
             context = None
             if not isinstance(item, str) and item.get("context"):
                 try:
-                    context = re.compile(item["context"], re.IGNORECASE)
+                    context = re_compile(item["context"], re.IGNORECASE)
                 except re.error as exc:
                     raise RuleOptionError(
                         "teach", f"teach {i + 1} context does not compile: {exc}"

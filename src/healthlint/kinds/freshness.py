@@ -20,6 +20,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import (
     DATE_PATTERN,
@@ -35,7 +36,7 @@ DEFAULT_KEYS = (
     "last_reviewed", "reviewed", "reviewed_on", "review_date", "medically_reviewed",
     "last_updated", "updated", "modified", "date",
 )
-_TEXT_CUE = regex.compile(
+_TEXT_CUE = regex_compile(
     r"\b(?:last\s+)?(?:medically\s+)?(?:reviewed|updated|revised)(?:\s+on)?\s*:?\s*"
     rf"(?P<date>{DATE_PATTERN})",
     regex.IGNORECASE | regex.V0,

@@ -28,6 +28,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
@@ -108,21 +109,21 @@ _APPROXIMATOR = (
 _HEDGE_AFTER = r"for\s+(?:most|many|some)\b|in\s+(?:most|many|some)\s+(?:people|cases|patients)"
 
 _FLAGS = regex.IGNORECASE | regex.V0
-_WEAK_NEG_RE = regex.compile(rf"\b(?:{_WEAK_NEGATION})\b", _FLAGS)
-_STRONG_NEG_RE = regex.compile(rf"\b(?:{_STRONG_NEGATION})\b", _FLAGS)
-_PSEUDO_RE = regex.compile(rf"\b(?:{_PSEUDO_NEGATION})\b", _FLAGS)
-_POST_NEG_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{_POST_NEGATION})\b", _FLAGS)
-_VERDICT_RE = regex.compile(rf"^\W*{_VERDICT_LABEL}", _FLAGS)
-_TERMINATOR_RE = regex.compile(_TERMINATOR, _FLAGS)
-_CLAUSE_BREAK_RE = regex.compile(_CLAUSE_BREAK, _FLAGS)
-_LIST_BREAK_RE = regex.compile(_LIST_BREAK, _FLAGS)
-_INNER_NEG_RE = regex.compile(_INNER_NEGATION, _FLAGS)
-_LIST_TAIL_RE = regex.compile(_LIST_TAIL, _FLAGS)
-_AUX_BEFORE_RE = regex.compile(_AUX_BEFORE, _FLAGS)
-_HEDGE_BEFORE_RE = regex.compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
-_APPROXIMATOR_RE = regex.compile(_APPROXIMATOR, _FLAGS)
-_HEDGE_AFTER_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
-_WORD_RE = regex.compile(r"\w+(?:['’]\w+)?")
+_WEAK_NEG_RE = regex_compile(rf"\b(?:{_WEAK_NEGATION})\b", _FLAGS)
+_STRONG_NEG_RE = regex_compile(rf"\b(?:{_STRONG_NEGATION})\b", _FLAGS)
+_PSEUDO_RE = regex_compile(rf"\b(?:{_PSEUDO_NEGATION})\b", _FLAGS)
+_POST_NEG_RE = regex_compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{_POST_NEGATION})\b", _FLAGS)
+_VERDICT_RE = regex_compile(rf"^\W*{_VERDICT_LABEL}", _FLAGS)
+_TERMINATOR_RE = regex_compile(_TERMINATOR, _FLAGS)
+_CLAUSE_BREAK_RE = regex_compile(_CLAUSE_BREAK, _FLAGS)
+_LIST_BREAK_RE = regex_compile(_LIST_BREAK, _FLAGS)
+_INNER_NEG_RE = regex_compile(_INNER_NEGATION, _FLAGS)
+_LIST_TAIL_RE = regex_compile(_LIST_TAIL, _FLAGS)
+_AUX_BEFORE_RE = regex_compile(_AUX_BEFORE, _FLAGS)
+_HEDGE_BEFORE_RE = regex_compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
+_APPROXIMATOR_RE = regex_compile(_APPROXIMATOR, _FLAGS)
+_HEDGE_AFTER_RE = regex_compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
+_WORD_RE = regex_compile(r"\w+(?:['’]\w+)?")
 
 #: words after a strong trigger that it still governs (weak ones: `negation_window`)
 STRONG_WINDOW = 12
@@ -549,7 +550,7 @@ class PatternKind(Kind):
                 problem = _syntax_error(opts["anchor_pattern"], regex.V0)
                 if problem:
                     raise RuleOptionError("anchor_pattern", f"does not compile: {problem}")
-                self.anchor_re = regex.compile(opts["anchor_pattern"], regex.V0)
+                self.anchor_re = regex_compile(opts["anchor_pattern"], regex.V0)
 
     def _phrase_anchors(self, phrases: list[str]) -> tuple[str, ...] | None:
         """The cheapest word of each phrase: words are required, the spaces and hyphens
@@ -683,10 +684,10 @@ class PatternKind(Kind):
         text = block.text
         if self._exceptions is None:
             self._exceptions = [
-                regex.compile(p, self._exception_flags) for p in self._exception_sources
+                regex_compile(p, self._exception_flags) for p in self._exception_sources
             ]
             self._block_exceptions = [
-                regex.compile(p, self._exception_flags) for p in self._block_exception_sources
+                regex_compile(p, self._exception_flags) for p in self._block_exception_sources
             ]
         for exc in self._exceptions:
             for em in exc.finditer(text):
@@ -891,7 +892,7 @@ class _Unit:
             source = self.sources[0] if len(self.sources) == 1 else "|".join(
                 f"(?:{s})" for s in self.sources
             )
-            found = self._compiled[caseless] = regex.compile(source, flags)
+            found = self._compiled[caseless] = regex_compile(source, flags)
         return found
 
 
@@ -947,7 +948,7 @@ def _within_one_cell(ends: list[int], start: int, end: int) -> bool:
     return k < len(ends) and end <= ends[k]
 
 
-_TERM_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+_TERM_REF = regex_compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 def _expand_terms(pattern: str, terms: dict) -> str:
