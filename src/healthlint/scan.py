@@ -24,7 +24,7 @@ try:
 except ImportError:  # Python < 3.11
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-from healthlint.cache import re_compile
+from healthlint.cache import persisted, re_compile
 
 _DIGIT = "DIGIT"
 #: a word trigger this short would match nearly everywhere: search the ordinary way
@@ -176,6 +176,18 @@ def _parse(source: str, flags: int) -> list | None:
         return None
 
 
+@persisted("scan.outline")
+def _outline(source: str, flags: int) -> tuple | None:
+    """What a Scanner needs of a parsed pattern: the characters a match can start with
+    and the literal prefixes it starts with (first_chars, prefixes); None when the
+    stdlib cannot parse it. Parsing is the costly part of building a scanner, and
+    outlines are kept in the start-up cache."""
+    items = _parse(source, flags)
+    if items is None:
+        return None
+    return first_chars(items), prefixes(items)
+
+
 def _is_symbol_led(chars: set[str] | None) -> bool:
     return bool(chars) and all(c == _DIGIT or not (c.isalpha() or c.isspace()) for c in chars)  # type: ignore[union-attr]
 
@@ -225,18 +237,18 @@ class Scanner:
         flags: int = 0,
         anchors: Sequence[str] = (),
         lookback: int = 60,
-        parsed: Sequence[list | None] | None = None,
+        parsed: Sequence[tuple | None] | None = None,
         use: str = "spans",
     ) -> None:
         """`anchors`: words (any case) one of which every match contains; when given, the
         patterns are tried only at word starts up to `lookback` characters before each
-        place such a word occurs, and nowhere else. `parsed`: the sources already parsed.
+        place such a word occurs, and nowhere else. `parsed`: the sources' outlines (_outline).
         `use`: "spans" or "overlaps", the method the caller will use (the expressions it
         needs are compiled at once, so a bad pattern is reported before any text is read)."""
         no_fold = bool(flags & _NO_FOLD)
         flags &= ~_NO_FOLD
         if parsed is None:
-            parsed = [_parse(src, flags) for src in sources]
+            parsed = [_outline(src, flags) for src in sources]
         # Case-blind patterns written in lower case run on the lower-cased text without
         # IGNORECASE: `re` then compares characters directly, which is much faster.
         self.fold = not no_fold and bool(flags & re.IGNORECASE) and all(map(fold_safe, sources))
@@ -249,12 +261,12 @@ class Scanner:
         rest: list[str] = []
         rest_chars: set[str] | None = set()  # first characters of the "rest" patterns
         for src, items in zip(sources, parsed, strict=True):
-            chars = first_chars(items) if items is not None else None
+            chars = items[0] if items is not None else None
             if _is_symbol_led(chars):
                 symbol.append(src)
                 symbol_chars |= chars  # type: ignore[arg-type]
                 continue
-            pre = prefixes(items) if items is not None else None
+            pre = items[1] if items is not None else None
             if pre and min(len(p.strip()) for p in pre) >= _MIN_TRIGGER:
                 words.append(src)
                 triggers |= pre
@@ -514,7 +526,7 @@ def build_scanner(
     """A Scanner for `sources`; case-blind patterns in lower case are matched on the
     lower-cased text (fast), any others case-blind on the original. `analysis`: stand-ins
     for the sources that start the same way, parsed instead of them (faster)."""
-    parsed = [_parse(src, flags) for src in (analysis or sources)]
+    parsed = [_outline(src, flags) for src in (analysis or sources)]
     if any(items is None for items in parsed):
         _validate(sources, flags)
     if flags & re.IGNORECASE:

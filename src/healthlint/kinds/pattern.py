@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import regex
 
-from healthlint.cache import regex_compile
+from healthlint.cache import persisted, regex_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
@@ -135,6 +135,7 @@ ROW_SEPARATOR = " | "
 _DASHES = "-‐‑–"
 
 
+@persisted("pattern.phrase_to_regex")
 def phrase_to_regex(phrase: str) -> str:
     """A literal phrase as a regex: spaces match any whitespace or hyphen run, a hyphen
     matches a hyphen, a space or nothing, apostrophes match both ' and ’, and word
@@ -194,6 +195,7 @@ def _parsed(pattern: str):
         return None
 
 
+@persisted("pattern._foldable")
 def _foldable(pattern: str) -> bool:
     """Whether `pattern` matched without IGNORECASE on lower-cased text finds what it
     finds with IGNORECASE on the original: ASCII, no upper-case letter other than an
@@ -216,6 +218,7 @@ def _foldable(pattern: str) -> bool:
     return True
 
 
+@persisted("pattern._literal_led")
 def _literal_led(pattern: str) -> bool:
     """Whether every match starts with a literal (after look-arounds, word boundaries
     and group openings) of two or more characters, or a symbol such as "[" or "(": the
@@ -236,6 +239,7 @@ def _literal_led(pattern: str) -> bool:
     return len(lead) >= 2 or (len(lead) == 1 and not (lead.isalnum() or lead.isspace()))
 
 
+@persisted("pattern._syntax_error")
 def _syntax_error(pattern: str, flags: int) -> str | None:
     """Why `pattern` does not compile, or None. The stdlib parser is several times
     faster than compiling with `regex`, which is asked only about what it rejects
@@ -249,6 +253,7 @@ def _syntax_error(pattern: str, flags: int) -> str | None:
     return None
 
 
+@persisted("pattern.covers")
 def covers(pattern: str, keywords: tuple[str, ...]) -> bool:
     """Whether every match of `pattern` contains one of `keywords` (lower-case), as far
     as its literal text shows; False when that cannot be shown."""
@@ -293,6 +298,7 @@ def _seq_covers(items: list, keywords: tuple[str, ...]) -> bool:
     return False
 
 
+@persisted("pattern.literal_clauses")
 def literal_clauses(pattern: str) -> list[list[str]] | None:
     """What every match of `pattern` must contain, as clauses: each match holds one
     literal of every clause. Literals are lower-cased (to be looked up in lower-cased

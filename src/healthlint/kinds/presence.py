@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import regex
 
-from healthlint.cache import regex_compile
+from healthlint.cache import persisted, regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import metadata_items, title_span
 from healthlint.kinds.pattern import _parsed, _syntax_error
@@ -174,6 +174,7 @@ class PresenceKind(Kind):
         return False
 
 
+@persisted("presence.leading_word")
 def leading_word(pattern: str) -> str | None:
     """The beginning of a word that every match of `pattern` starts with, lower-cased,
     if the pattern opens with one (`\\bharm(?:s|ful)?` -> "harm"), else None.
