@@ -245,6 +245,19 @@ def test_warm_runs_report_the_same_and_skip_yaml(tmp_path, article):
         assert heavy not in loaded, heavy
 
 
+def test_a_warm_run_writes_nothing(tmp_path, article, shared):
+    """Every cached pattern is built the same way in every run (no set order in it):
+    with other hash seeds, a warm run finds everything and leaves the files alone."""
+    folder = tmp_path / "cache"
+    seeds = sorted((shared / "corpus" / "seeds").iterdir())
+    args = ["check", "--no-config", "--format", "json", article, *seeds]
+    _cli(args, tmp_path, folder, {"PYTHONHASHSEED": "1"})
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    again = _cli(args, tmp_path, folder, {"PYTHONHASHSEED": "2"})
+    assert again.returncode == 1
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
 def test_corrupt_cache_files_are_ignored_and_replaced(tmp_path, article):
     folder = tmp_path / "cache"
     args = ["check", "--no-config", "--format", "json", article]

@@ -169,7 +169,7 @@ class _Patterns:
             r"\b(?:" + "|".join(re.escape(p) for p in _REPORTING_PHRASES) + r")\b"
         )
         self.direct = re_compile(
-            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=len, reverse=True))
+            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=lambda w: (-len(w), w)))
             + r") (?:by|from|at)\b"
         )
         self.study_word = re_compile(
@@ -194,7 +194,9 @@ def known_sources(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
     """The names of known sources (case-sensitive), with a rule's extra names. A name
     counts in a reporting context: "CDC data show", "the WHO estimates", "published in
     JAMA", "(CDC)"."""
-    names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=len, reverse=True)
+    # longest first (a name that starts another must not win); ties by name, so that the
+    # pattern is the same in every run (the start-up cache keys on it)
+    names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=lambda n: (-len(n), n))
     return re_compile("|".join(re.escape(n) for n in names))
 
 
