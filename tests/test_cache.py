@@ -14,7 +14,7 @@ import regex
 from helpers import DEMO_PACK, REPO, SAFE, demo_pack, run_cli, write
 
 from healthlint import cache
-from healthlint.packs import builtin_dir, load_pack, load_packs
+from healthlint.packs import builtin_dir, load_pack, load_packs, rule_from_state, rule_state
 
 
 @pytest.fixture
@@ -24,6 +24,11 @@ def store(tmp_path):
     previous = cache.enable(folder)
     yield folder
     cache.use(previous)
+
+
+def _rules_file(folder: Path) -> Path:
+    (found,) = folder.glob(f"{cache.RULES_PREFIX}*.bin")
+    return found
 
 
 def _fresh(folder: Path) -> None:
@@ -64,7 +69,8 @@ def test_re_patterns_from_the_cache_are_those_re_compiles(store, flags):
     cache.save()
     _fresh(store)
     loaded = [cache.re_compile(p, flags) for p in patterns]
-    assert cache.active().compiled("re", cache._RE_TAG).used  # really read from the file
+    section = cache.active().compiled("re", cache._RE_TAG)
+    assert len(section.entries) >= len(set(patterns)) and not section.added  # read, not made
     for p, a, b in zip(patterns, made, loaded, strict=True):
         expected = re.compile(p, flags)
         # Pattern equality compares pattern, flags and the compiled program itself
@@ -117,6 +123,10 @@ def test_a_bad_pattern_raises_as_re_does(store):
 # -- packs -----------------------------------------------------------------------------------
 
 
+def _pack_rules(path, loader):
+    return cache.pack_rules(path, loader, rule_state, rule_from_state)
+
+
 class CountingLoader:
     def __init__(self):
         self.calls = 0
@@ -129,36 +139,36 @@ class CountingLoader:
 def test_pack_cache_hit_then_miss_after_an_edit(store, tmp_path):
     pack = demo_pack(tmp_path)
     loader = CountingLoader()
-    first = cache.pack_rules(pack, loader)
+    first = _pack_rules(pack, loader)
     cache.save()
     _fresh(store)
-    again = cache.pack_rules(pack, loader)
+    again = _pack_rules(pack, loader)
     assert loader.calls == 1  # the second read came from the cache
     assert again == first and again[0].options == first[0].options
 
     # the same size and a new time, then a new text: both are read afresh
     write(pack, DEMO_PACK.replace("100% safe", "200% safe"))
     _fresh(store)
-    edited = cache.pack_rules(pack, loader)
+    edited = _pack_rules(pack, loader)
     assert loader.calls == 2
     assert edited[0].options["phrases"][0] == "200% safe"
     os.utime(pack, ns=(1, 1))
     cache.save()
     _fresh(store)
-    cache.pack_rules(pack, loader)
+    _pack_rules(pack, loader)
     assert loader.calls == 3
 
 
 def test_same_mtime_and_size_but_other_text_is_a_miss(store, tmp_path):
     pack = demo_pack(tmp_path)
     loader = CountingLoader()
-    cache.pack_rules(pack, loader)
+    _pack_rules(pack, loader)
     cache.save()
     stat = pack.stat()
     write(pack, DEMO_PACK.replace("100% safe", "100% SAFE"))  # same length
     os.utime(pack, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     _fresh(store)
-    rules = cache.pack_rules(pack, loader)
+    rules = _pack_rules(pack, loader)
     assert loader.calls == 2 and rules[0].options["phrases"][0] == "100% SAFE"
 
 
@@ -190,12 +200,38 @@ def test_rules_from_the_cache_do_not_need_the_yaml_library(tmp_path):
 def test_an_edited_module_invalidates_rules_and_analyses(store, monkeypatch):
     rules = load_packs([builtin_dir() / "hype.yaml"])
     cache.save()
-    assert (store / cache.RULES_FILE).exists()
+    first = _rules_file(store)
     stamp = cache.source_stamp()
     monkeypatch.setattr(cache, "_STAMP", (*stamp[:2], (*stamp[2], ("new.py", 1, 1))))
     _fresh(store)
     assert cache.active().rules("packs").entries == {}
     assert load_packs([builtin_dir() / "hype.yaml"]) == rules
+    cache.save()
+    # the other installation's file stays: two sources sharing the folder do not thrash
+    assert first.exists() and len(list(store.glob(f"{cache.RULES_PREFIX}*"))) == 2
+    monkeypatch.setattr(cache, "_STAMP", stamp)
+    _fresh(store)
+    assert cache.active().rules("packs").entries  # the first one's rules again
+
+
+def test_old_layouts_and_old_checkouts_are_pruned(store, monkeypatch):
+    for name in ("compiled-1.bin", "rules-1.bin", "rules-0-abc.bin"):
+        write(store / name, "old")
+    write(store / "notes.txt", "not ours")
+    stamp = cache.source_stamp()
+    for i in range(cache.KEEP_RULES_FILES + 3):
+        monkeypatch.setattr(cache, "_STAMP", (*stamp[:2], (("v.py", i, i),)))
+        _fresh(store)
+        cache.persisted("test.ident")(lambda x: x)(i)
+        cache.save()
+        os.utime(_newest(store), ns=(i * 10**9, i * 10**9))
+    names = sorted(p.name for p in store.iterdir())
+    assert "notes.txt" in names and "compiled-1.bin" not in names and "rules-1.bin" not in names
+    assert len([n for n in names if n.startswith(cache.RULES_PREFIX)]) == cache.KEEP_RULES_FILES
+
+
+def _newest(folder: Path) -> Path:
+    return max(folder.glob(f"{cache.RULES_PREFIX}*"), key=lambda p: p.stat().st_mtime_ns)
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -224,7 +260,7 @@ def test_warm_runs_report_the_same_and_skip_yaml(tmp_path, article):
     folder = tmp_path / "cache"
     args = ["check", "--no-config", "--format", "json", article]
     cold = _cli(args, tmp_path, folder)
-    assert {p.name for p in folder.iterdir()} == {cache.COMPILED_FILE, cache.RULES_FILE}
+    assert {p.name for p in folder.iterdir()} == {cache.COMPILED_FILE, _rules_file(folder).name}
     warm = _cli(args, tmp_path, folder)
     plain = _cli([*args, "--no-cache"], tmp_path, tmp_path / "unused")
     assert not (tmp_path / "unused").exists()
@@ -262,13 +298,14 @@ def test_corrupt_cache_files_are_ignored_and_replaced(tmp_path, article):
     folder = tmp_path / "cache"
     args = ["check", "--no-config", "--format", "json", article]
     good = _cli(args, tmp_path, folder)
-    for name in (cache.COMPILED_FILE, cache.RULES_FILE):
+    rules_file = _rules_file(folder).name
+    for name in (cache.COMPILED_FILE, rules_file):
         (folder / name).write_bytes(b"\x00garbage" * 10)
     bad = _cli(args, tmp_path, folder)
     assert bad.stdout == good.stdout and bad.stderr == good.stderr
-    assert (folder / cache.RULES_FILE).read_bytes()[:9] != b"\x00garbage"
+    assert (folder / rules_file).read_bytes()[:9] != b"\x00garbage"
     # truncated files too
-    for name in (cache.COMPILED_FILE, cache.RULES_FILE):
+    for name in (cache.COMPILED_FILE, rules_file):
         data = (folder / name).read_bytes()
         (folder / name).write_bytes(data[: len(data) // 2])
     assert _cli(args, tmp_path, folder).stdout == good.stdout
@@ -286,11 +323,11 @@ def test_unwritable_cache_folder_is_harmless(tmp_path, article):
 def test_a_cache_file_others_may_write_is_not_read(store, tmp_path):
     pack = demo_pack(tmp_path)
     loader = CountingLoader()
-    cache.pack_rules(pack, loader)
+    _pack_rules(pack, loader)
     cache.save()
-    (store / cache.RULES_FILE).chmod(0o666)
+    _rules_file(store).chmod(0o666)
     _fresh(store)
-    cache.pack_rules(pack, loader)
+    _pack_rules(pack, loader)
     assert loader.calls == 2
 
 
@@ -306,7 +343,7 @@ def test_no_cache_flag_and_empty_variable(tmp_path, monkeypatch, capsys):
     assert code == 1 and out2 == out
     monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(folder))
     code, out3, _ = run_cli(["check", "--no-config", target], capsys)
-    assert out3 == out and (folder / cache.RULES_FILE).exists()
+    assert out3 == out and _rules_file(folder).exists()
     assert cache.active() is None  # main() leaves no cache switched on behind it
     code, _, _ = run_cli(["rules", "--no-cache"], capsys)
     assert code == 0
@@ -329,15 +366,24 @@ def test_persisted_results_survive_a_run(store):
     @cache.persisted("test.double")
     def double(x, flags):
         calls.append(x)
-        return [x * 2, flags]
+        return [x * 2, int(flags)]
 
-    assert double("ab", re.IGNORECASE) == ["abab", re.IGNORECASE]
+    @cache.persisted("test.unstorable")
+    def unstorable(x):
+        calls.append(x)
+        return object()
+
+    assert double("ab", re.IGNORECASE) == ["abab", 2]  # an enum flag is stored as an int
+    unstorable("z")
     cache.save()
     _fresh(store)
-    assert double("ab", 2) == ["abab", re.IGNORECASE]
-    assert calls == ["ab"]
+    assert double("ab", 2) == ["abab", 2]
+    assert double("ab", re.IGNORECASE) == ["abab", 2]
+    assert calls == ["ab", "z"]
+    unstorable("z")  # kept for the run only: computed again
+    assert calls.count("z") == 2
     previous = cache.use(None)
     try:
-        assert double("ab", 2) == ["abab", 2] and calls == ["ab", "ab"]
+        assert double("ab", 2) == ["abab", 2] and calls.count("ab") == 2
     finally:
         cache.use(previous)

@@ -4,19 +4,20 @@ A one-file run (the pre-commit case) spends most of its time before it reads the
 parsing the packs' YAML, validating every rule, analysing and compiling a few hundred
 regular expressions. None of that changes between runs, so the command line keeps it in
 the user's cache folder ($HEALTHLINT_CACHE_DIR, else $XDG_CACHE_HOME/healthlint, else
-~/.cache/healthlint; never in the content repository) in two files:
+~/.cache/healthlint; never in the content repository) in two `marshal` files (plain
+data only: reading them runs no code and needs no other module):
 
-* `compiled-N.bin` (marshal): compiled regular expressions, keyed by pattern and flags,
-  in one section per engine tagged with the engine's version. Entries of the `regex`
-  module are its own pickles of compiled patterns (the library stores the compiled
-  program and loads it without parsing); entries of the stdlib `re` module are the
-  arguments its compiler hands to `_sre.compile`, so loading skips the (pure Python)
-  parser and code generator. Nothing here depends on healthlint's own code.
-* `rules-N.bin` (pickle): each pack file's validated rules, keyed by the file's path,
-  size, mtime and CRC-32, and the results of pure pattern analyses (`persisted`), both
-  valid only for the healthlint source they were made with (version, Python version
-  and the size and mtime of every module: an edited checkout never reads stale
-  results).
+* `compiled-N.bin`: compiled regular expressions, keyed by pattern and flags, in one
+  section per engine and engine version. An entry of the `regex` module
+  is what it pickles a compiled pattern as (its compiled program, rebuilt without
+  parsing by the function its pickle names); an entry of the stdlib `re` module is
+  what its compiler hands to `_sre.compile` (the program, flags and groups), so
+  loading skips re's pure-Python parser and code generator. Nothing here depends on
+  healthlint's own code.
+* `rules-N-STAMP.bin`: each pack file's validated rules, keyed by the file's path, size,
+  mtime and CRC-32, and the results of pure pattern analyses (`persisted`), both valid
+  only for the healthlint source they were made with (version, Python version and the
+  size and mtime of every module: an edited checkout never reads stale results).
 
 Library calls use no cache: `enable(folder)` turns it on (the command line does, unless
 `--no-cache`), and `save()` writes what is new. A missing, unreadable, corrupt or
@@ -26,6 +27,7 @@ but the time saved: the cache never changes what a run reports.
 
 from __future__ import annotations
 
+import copyreg
 import marshal
 import os
 import re
@@ -39,11 +41,13 @@ from healthlint import __version__
 
 ENV_DIR = "HEALTHLINT_CACHE_DIR"
 #: bump when the layout of a cache file changes
-FORMAT = 1
+FORMAT = 2
 COMPILED_FILE = f"compiled-{FORMAT}.bin"
-RULES_FILE = f"rules-{FORMAT}.bin"
-#: entries per section kept across runs; beyond that only those used by the last run stay
-MAX_ENTRIES = 4000
+RULES_PREFIX = f"rules-{FORMAT}-"
+#: rules files (one per healthlint source: version, checkout) kept in the folder
+KEEP_RULES_FILES = 8
+#: entries per section kept across runs; beyond that only those added by the last run stay
+MAX_ENTRIES = 20000
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _MISSING = object()
@@ -65,26 +69,20 @@ def default_dir() -> Path | None:
 
 
 class _Section:
-    """One dictionary of entries, with what this run used and added."""
+    """One dictionary of entries, and what this run added to it."""
 
-    __slots__ = ("entries", "used", "dirty")
+    __slots__ = ("entries", "added", "dirty")
 
-    def __init__(self, entries: dict | None = None) -> None:
+    def __init__(self, entries: object = None) -> None:
         self.entries: dict = entries if isinstance(entries, dict) else {}
-        self.used: set = set()
+        self.added: set = set()
         self.dirty = False
 
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        found = self.entries.get(key, _MISSING)
-        if found is _MISSING:
-            return default
-        self.used.add(key)
-        return found
-
     def put(self, key: Hashable, value: Any) -> None:
-        self.entries[key] = value
-        self.used.add(key)
-        self.dirty = True
+        if _storable((key, value)):
+            self.entries[key] = value
+            self.added.add(key)
+            self.dirty = True
 
     def drop(self, key: Hashable) -> None:
         if self.entries.pop(key, None) is not None:
@@ -93,16 +91,32 @@ class _Section:
     def kept(self) -> dict:
         if len(self.entries) <= MAX_ENTRIES:
             return self.entries
-        return {k: v for k, v in self.entries.items() if k in self.used}
+        return {k: v for k, v in self.entries.items() if k in self.added}
+
+
+def _storable(value: object) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _unmarshal(raw: bytes | None) -> object:
+    try:
+        return marshal.loads(raw) if raw else None
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 class Store:
-    """The two cache files of one folder, read when first needed."""
+    """The cache files of one folder, read when first needed."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._compiled: dict[str, _Section] | None = None
-        self._compiled_tags: dict[str, str] = {}
+        #: (engine, engine version) -> its compiled patterns; sections of other versions
+        #: (another Python sharing the folder) are kept as they are
+        self._compiled: dict[tuple[str, str], _Section] | None = None
         self._rules: dict[str, _Section] | None = None
         self._stamp: tuple | None = None
 
@@ -133,6 +147,7 @@ class Store:
                 except OSError:
                     pass
                 raise
+            _prune(self.folder, keep=name)
         except OSError:
             pass  # an unwritable cache only costs the time it would have saved
 
@@ -141,85 +156,83 @@ class Store:
     def compiled(self, engine: str, tag: str) -> _Section:
         if self._compiled is None:
             self._compiled = {}
-            raw = self._read(COMPILED_FILE)
-            try:
-                data = marshal.loads(raw) if raw else {}
-            except (EOFError, ValueError, TypeError):
-                data = {}
+            data = _unmarshal(self._read(COMPILED_FILE))
             if isinstance(data, dict):
-                for name, value in data.items():
-                    if isinstance(value, tuple) and len(value) == 2 and isinstance(name, str):
-                        self._compiled_tags[name] = value[0]
-                        self._compiled[name] = _Section(value[1])
-        section = self._compiled.get(engine)
-        if section is None or self._compiled_tags.get(engine) != tag:
-            section = self._compiled[engine] = _Section()
-            section.dirty = True
-            self._compiled_tags[engine] = tag
+                for key, entries in data.items():
+                    if isinstance(key, tuple) and len(key) == 2:
+                        self._compiled[key] = _Section(entries)
+        section = self._compiled.get((engine, tag))
+        if section is None:
+            section = self._compiled[engine, tag] = _Section()
         return section
 
     # -- rules and analyses --------------------------------------------------------------
 
     def rules(self, part: str) -> _Section:
-        """The section `part` ("packs" or "memo") of the rules file."""
+        """The section `part` ("packs" or "memo") of the rules file of this source."""
         if self._rules is None:
             self._rules = {"packs": _Section(), "memo": _Section()}
-            stamp = source_stamp()
-            self._stamp = stamp
-            raw = self._read(RULES_FILE)
-            if raw:
-                data = _unpickle(raw)
-                if isinstance(data, dict) and data.get("stamp") == stamp:
-                    for name in self._rules:
-                        self._rules[name] = _Section(data.get(name))
+            self._stamp = source_stamp()
+            data = _unmarshal(self._read(self._rules_file()))
+            if isinstance(data, dict) and data.get("stamp") == self._stamp:
+                for name in self._rules:
+                    self._rules[name] = _Section(data.get(name))
         return self._rules[part]
+
+    def _rules_file(self) -> str:
+        # one file per source stamp: two installations (a pre-commit environment and a
+        # development checkout) sharing the folder do not overwrite each other's
+        return f"{RULES_PREFIX}{zlib.crc32(repr(self._stamp).encode()):08x}.bin"
 
     # -- saving --------------------------------------------------------------------------
 
     def save(self) -> None:
         if self._compiled is not None and any(s.dirty for s in self._compiled.values()):
-            data = {
-                name: (self._compiled_tags[name], section.kept())
-                for name, section in self._compiled.items()
-            }
-            try:
-                blob = marshal.dumps(data)
-            except ValueError:
-                blob = None
-            if blob is not None:
-                self._write(COMPILED_FILE, blob)
+            sections = self._compiled
+            if sum(len(s.entries) for s in sections.values()) > MAX_ENTRIES:
+                sections = {k: s for k, s in sections.items() if s.added}
+            data = {key: section.kept() for key, section in sections.items()}
+            self._write(COMPILED_FILE, marshal.dumps(data))
             for section in self._compiled.values():
                 section.dirty = False
         if self._rules is not None and any(s.dirty for s in self._rules.values()):
-            import pickle
-
             data = {"stamp": self._stamp}
             data.update({name: section.kept() for name, section in self._rules.items()})
-            try:
-                blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-                blob = None
-            if blob is not None:
-                self._write(RULES_FILE, blob)
+            self._write(self._rules_file(), marshal.dumps(data))
             for section in self._rules.values():
                 section.dirty = False
 
 
+def _prune(folder: Path, keep: str) -> None:
+    """Remove cache files of other layouts (other healthlint versions), and rules files
+    beyond the KEEP_RULES_FILES most recently written (old checkouts)."""
+    rules = []
+    for entry in os.scandir(folder):
+        name = entry.name
+        if not name.endswith(".bin") or name == keep:
+            continue
+        if name.startswith(RULES_PREFIX):
+            rules.append((entry.stat().st_mtime_ns, entry.path))
+        elif name.startswith(("compiled-", "rules-")) and name != COMPILED_FILE:
+            _unlink(entry.path)
+    rules.sort(reverse=True)
+    for _, path in rules[KEEP_RULES_FILES - 1 :]:
+        _unlink(path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _private(st: os.stat_result) -> bool:
-    """A cache file another user could have written is not read (it may hold pickles)."""
+    """A cache file another user could have written is not read."""
     getuid = getattr(os, "getuid", None)
     if getuid is not None and st.st_uid != getuid():
         return False
     return not st.st_mode & 0o022
-
-
-def _unpickle(raw: bytes) -> object:
-    import pickle
-
-    try:
-        return pickle.loads(raw)
-    except Exception:  # noqa: BLE001 - a corrupt or foreign file is only a cache miss
-        return None
 
 
 _STAMP: tuple | None = None
@@ -244,7 +257,7 @@ def source_stamp() -> tuple:
                     stack.append(entry.path)
                 elif entry.name.endswith(".py"):
                     st = entry.stat()
-                    files.append((os.path.relpath(entry.path, root), st.st_size, st.st_mtime_ns))
+                    files.append((entry.path, st.st_size, st.st_mtime_ns))
         _STAMP = (__version__, sys.version, tuple(sorted(files)))
     return _STAMP
 
@@ -284,7 +297,7 @@ try:  # the stdlib compiler's internals (CPython 3.11+): without them, no cache 
     from re import _parser as _re_parser  # type: ignore[attr-defined]
 
     _RE_TAG: str | None = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
-    if not (hasattr(_re_compiler, "_code") and hasattr(_sre, "compile")):
+    if not (hasattr(_re_compiler, "_code") and hasattr(_sre, "compile") and _sre.CODESIZE == 4):
         _RE_TAG = None
 except ImportError:  # pragma: no cover - other Pythons
     _RE_TAG = None
@@ -308,28 +321,30 @@ def re_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if live is not None:
         return live
     section = store.compiled("re", _RE_TAG)
-    found = section.get(key)
+    found = section.entries.get(key)
     compiled = None
     if found is not None:
         try:
-            compiled = _sre.compile(pattern, *found)
+            flags_, code, groups, groupindex, indexgroup = found
+            compiled = _sre.compile(
+                pattern, flags_, memoryview(code).cast("I").tolist(), groups, groupindex,
+                indexgroup,
+            )
         except Exception:  # noqa: BLE001 - a damaged entry: compile afresh
             section.drop(key)
     if compiled is None:
         args = _re_program(pattern, key[1])
         compiled = _sre.compile(pattern, *args)
-        if _storable(args):
-            section.put(key, args)
+        # the program as bytes: marshal reads a bytes object far faster than a list
+        section.put(key, (args[0], _code_bytes(args[1]), *args[2:]))
     _LIVE[("re", key)] = compiled
     return compiled
 
 
-def _storable(value: object) -> bool:
-    try:
-        marshal.dumps(value)
-    except ValueError:
-        return False
-    return True
+def _code_bytes(code: list[int]) -> bytes:
+    import array
+
+    return array.array("I", code).tobytes()
 
 
 def _re_program(pattern: str, flags: int) -> tuple:
@@ -340,7 +355,7 @@ def _re_program(pattern: str, flags: int) -> tuple:
     indexgroup: list[str | None] = [None] * p.state.groups
     for k, i in groupindex.items():
         indexgroup[i] = k
-    # the opcodes are int subclasses; marshal (and _sre) take plain ints
+    # the opcodes are int subclasses; _sre takes plain ints
     return (
         int(flags | p.state.flags), [int(c) for c in code], p.state.groups - 1,
         groupindex, tuple(indexgroup),
@@ -349,10 +364,24 @@ def _re_program(pattern: str, flags: int) -> tuple:
 
 # -- the `regex` module -------------------------------------------------------------------
 
+_REGEX_BUILD: Any = None
+
+
+def _regex_builder(regex: Any) -> Callable[..., Any] | None:
+    """The function the `regex` module's pickles rebuild a compiled pattern with."""
+    global _REGEX_BUILD
+    if _REGEX_BUILD is None:
+        probe = regex.compile("")
+        reduce = copyreg.dispatch_table.get(type(probe))
+        build = reduce(probe)[0] if reduce is not None else None
+        _REGEX_BUILD = build if callable(build) else False
+    return _REGEX_BUILD or None
+
 
 def regex_compile(pattern: str, flags: int = 0):
-    """`regex.compile(pattern, flags)`, from the cache when it holds the compiled pattern
-    (as the `regex` module pickles it: its compiled program, loaded without parsing)."""
+    """`regex.compile(pattern, flags)`, from the cache when it holds the compiled pattern:
+    the data the `regex` module pickles a compiled pattern as (its compiled program),
+    rebuilt by the function its pickles name, without parsing."""
     import regex
 
     store = _STORE
@@ -362,14 +391,15 @@ def regex_compile(pattern: str, flags: int = 0):
     live = _LIVE.get(("regex", key))
     if live is not None:
         return live
-    import pickle
-
-    section = store.compiled("regex", f"{regex.__version__}|{regex.DEFAULT_VERSION}")
-    found = section.get(key)
+    build = _regex_builder(regex)
+    if build is None:
+        return regex.compile(pattern, flags)
+    section = store.compiled("regex", f"{regex.__version__}|{int(regex.DEFAULT_VERSION)}")
+    found = section.entries.get(key)
     compiled = None
     if found is not None:
         try:
-            compiled = pickle.loads(found)
+            compiled = build(*found)
         except Exception:  # noqa: BLE001 - a damaged entry: compile afresh
             compiled = None
         if not (isinstance(compiled, regex.Pattern) and compiled.pattern == pattern):
@@ -377,10 +407,9 @@ def regex_compile(pattern: str, flags: int = 0):
             section.drop(key)
     if compiled is None:
         compiled = regex.compile(pattern, flags)
-        try:
-            section.put(key, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
-        except (pickle.PicklingError, TypeError):
-            pass
+        reduced = copyreg.dispatch_table[type(compiled)](compiled)
+        if reduced[0] is build:
+            section.put(key, reduced[1])
     _LIVE[("regex", key)] = compiled
     return compiled
 
@@ -392,8 +421,8 @@ def persisted(name: str) -> Callable[[_F], _F]:
     """Keep a pure function's results in the cache between runs.
 
     For analyses of rule patterns that parse them (costly, and the same every run). The
-    arguments must be hashable and picklable, and so must the result; callers must not
-    change a result in place."""
+    arguments must be hashable; a result that `marshal` cannot store (or arguments) is
+    only kept for this run. Callers must not change a result in place."""
 
     def wrap(func: _F) -> _F:
         def cached(*args: Any) -> Any:
@@ -401,16 +430,14 @@ def persisted(name: str) -> Callable[[_F], _F]:
             if store is None:
                 return func(*args)
             memo = store.rules("memo")
-            # int flags, not enum members: the key must not need their module to load
-            key = (name, tuple(_plain_int(a) for a in args))
             try:
-                value = memo.get(key, _MISSING)
+                value = memo.entries.get((name, args), _MISSING)
             except TypeError:  # unhashable arguments
                 return func(*args)
-            if value is not _MISSING:
-                return value
-            value = func(*args)
-            memo.put(key, value)
+            if value is _MISSING:
+                value = func(*args)
+                # int flags, not enum members: marshal stores plain values only
+                memo.put((name, tuple(_plain_int(a) for a in args)), value)
             return value
 
         cached.__wrapped__ = func  # type: ignore[attr-defined]
@@ -430,9 +457,15 @@ def _plain_int(value: Any) -> Any:
 # -- rule packs ------------------------------------------------------------------------------
 
 
-def pack_rules(path: Path, load: Callable[[Path, str], list]) -> list:
+def pack_rules(
+    path: Path,
+    load: Callable[[Path, str | None], list],
+    encode: Callable[[Any], tuple],
+    decode: Callable[[tuple], Any],
+) -> list:
     """`load(path, text)` for a pack file, or its rules from the cache when the file's
-    path, size, mtime and CRC-32 match. `load` raises for a broken pack (not cached)."""
+    path, size, mtime and CRC-32 match. `load` raises for a broken pack (not cached);
+    `encode` and `decode` turn a rule into plain data and back."""
     store = _STORE
     try:
         with open(path, "rb") as f:
@@ -451,9 +484,12 @@ def pack_rules(path: Path, load: Callable[[Path, str], list]) -> list:
     key = (os.path.abspath(path), str(path))
     stamp = (st.st_size, st.st_mtime_ns, zlib.crc32(raw))
     section = store.rules("packs")
-    found = section.get(key)
+    found = section.entries.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp:
-        return list(found[1])
+        try:
+            return [decode(state) for state in found[1]]
+        except Exception:  # noqa: BLE001 - an entry of another layout: load afresh
+            pass
     rules = load(path, text)
-    section.put(key, (stamp, tuple(rules)))
+    section.put(key, (stamp, tuple(encode(r) for r in rules)))
     return rules

@@ -7,6 +7,7 @@ of a run are collected before healthlint exits with status 2.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -271,6 +272,28 @@ def _make_rule(raw: dict, pack: str, shown: str) -> Rule:
     )
 
 
+def rule_state(rule: Rule) -> tuple:
+    """A rule as plain data (for the start-up cache, which stores it with marshal)."""
+    return tuple(
+        int(value) if name == "severity" else dict(value) if isinstance(value, Mapping) else value
+        for name, value in ((f, getattr(rule, f)) for f in _rule_fields())
+    )
+
+
+def rule_from_state(state: tuple) -> Rule:
+    """The rule rule_state(rule) describes."""
+    fields = dict(zip(_rule_fields(), state, strict=True))
+    fields["severity"] = Severity(fields["severity"])
+    return Rule(**fields)
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_fields() -> tuple[str, ...]:
+    from dataclasses import fields
+
+    return tuple(f.name for f in fields(Rule))
+
+
 def _plain(value: object) -> object:
     """A YAML value with its mappings as plain dicts: rules are cached as pickles, which
     must not need the YAML loader's classes (and so the YAML library) to be read."""
@@ -311,7 +334,7 @@ def load_packs(paths: Iterable[Path]) -> list[Rule]:
 
     for path in paths:
         try:
-            pack_rules = cached(path, load_pack)
+            pack_rules = cached(path, load_pack, rule_state, rule_from_state)
         except PackError as exc:
             problems.extend(exc.problems)
             continue
