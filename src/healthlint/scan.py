@@ -159,6 +159,7 @@ def prefixes(items: list) -> set[str] | None:
 _ESCAPE = re_compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
 
 
+@persisted("scan.fold_safe")
 def fold_safe(source: str) -> bool:
     """Whether a case-blind pattern matches the same on lower-cased text without
     IGNORECASE: it names no upper-case letter (escapes such as \\S aside) and never

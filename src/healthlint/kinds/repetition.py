@@ -30,7 +30,6 @@ share it.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import weakref
@@ -42,6 +41,11 @@ from healthlint.cache import re_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding
 from healthlint.packs import Rule, RuleOptionError
+
+try:  # hashlib.blake2b is this very function; importing hashlib loads OpenSSL (~3 ms)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
 
 _WORD = re_compile(r"\w+")
 
@@ -444,7 +448,7 @@ class RepetitionKind(Kind):
         seen: set[bytes] = set()
         position = doc.lines.position
         for u in self.analyse(doc).units:
-            h = hashlib.blake2b(b" ".join(u.words), digest_size=8).digest()
+            h = blake2b(b" ".join(u.words), digest_size=8).digest()
             if h in seen:  # a repeat inside the file is the within-file rules' business
                 continue
             seen.add(h)

@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
-from healthlint.cache import re_compile
+from healthlint.cache import persisted, re_compile
 from healthlint.citations import Strength, citations, cited, known_sources, row_of
 from healthlint.kinds import Kind
 from healthlint.model import Document, Finding
@@ -101,6 +101,11 @@ def word_alternation(items: list[str]) -> str:
     return "|".join(parts)
 
 
+@persisted("statistic.word_alternation")
+def _alternation(items: tuple[str, ...]) -> str:
+    return word_alternation(list(items))  # kept in the start-up cache: lists are long
+
+
 def build_definitions(raw: object) -> dict[str, str]:
     """The rule's `define` mapping as regex fragments, each expanded with the ones above it."""
     return _definitions(raw)[0]
@@ -119,7 +124,7 @@ def _definitions(raw: object) -> tuple[dict[str, str], dict[str, str]]:
             body = sketch = value
         else:
             items = [str(v) for v in value]
-            body = word_alternation(items)
+            body = _alternation(tuple(items))
             # a short list may open a pattern ("one in four"): its words stay whole, as
             # triggers; a long one (people, patients, ...) comes later and only its size counts
             cut = 3 if len(items) > _SKETCH_WHOLE else None
