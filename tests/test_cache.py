@@ -387,3 +387,19 @@ def test_persisted_results_survive_a_run(store):
         assert double("ab", 2) == ["abab", 2] and calls.count("ab") == 2
     finally:
         cache.use(previous)
+
+
+def test_main_restores_the_garbage_collector(tmp_path, capsys):
+    import gc
+
+    a = write(tmp_path / "a.md", SAFE + "\n")
+    b = write(tmp_path / "b.md", "Nothing to see.\n")
+    assert gc.isenabled()
+    run_cli(["check", "--no-config", "--no-cache", a], capsys)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_cli(["check", "--no-config", "--no-cache", a, b], capsys)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

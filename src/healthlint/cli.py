@@ -13,6 +13,7 @@ rule-pack error (also a path that does not exist).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
 COMMANDS = ("check", "rules", "explain", "test-rules", "eval")
+#: whether the garbage collector was on when main() was called
+_COLLECTING = True
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -164,6 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from healthlint import cache
 
     previous = cache.enable(None if getattr(args, "no_cache", False) else cache.default_dir())
+    # Start-up makes tens of thousands of objects that live as long as the process
+    # (modules, rules, patterns): collecting garbage among them is wasted time. The
+    # collector comes back for runs over many files (_lint) and when main returns.
+    global _COLLECTING
+    collecting = _COLLECTING = gc.isenabled()
+    gc.disable()
     try:
         status = args.func(args)
         cache.save()
@@ -185,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FINDINGS
     finally:
         cache.use(previous)
+        if collecting:
+            gc.enable()
 
 
 def _err(text: str) -> None:
@@ -246,6 +257,10 @@ def _lint(args: argparse.Namespace, paths: list[str], config: Config, jobs: int 
     output = getattr(args, "output", None)
     if output and os.path.abspath(output) in {os.path.abspath(f) for f in files}:
         raise UsageError(f"--output {output} is one of the files being linted")
+    if len(files) > 1 and _COLLECTING:
+        # what start-up made stays out of later collections; files' garbage is collected
+        gc.freeze()
+        gc.enable()
     return run(files, checks, build_pipeline(selection), jobs), config
 
 
