@@ -24,10 +24,30 @@ def test_eval_on_the_seeds_agrees_with_the_reference_scorer(shared, tmp_path, ca
     assert main(argv) == 0
     ours = _table(capsys.readouterr().out)
 
-    assert main(["check", "--no-config", "--format", "json", "--fail-on", "never",
-                 "--output", str(tmp_path / "f.json"), str(shared / "corpus" / "seeds")]) == 0
-    cmd = [sys.executable, str(shared / "gold" / "score.py"), "--root", str(shared),
-           "--findings", str(tmp_path / "f.json")]
+    assert (
+        main(
+            [
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--output",
+                str(tmp_path / "f.json"),
+                str(shared / "corpus" / "seeds"),
+            ]
+        )
+        == 0
+    )
+    cmd = [
+        sys.executable,
+        str(shared / "gold" / "score.py"),
+        "--root",
+        str(shared),
+        "--findings",
+        str(tmp_path / "f.json"),
+    ]
     for g in golds:
         cmd += ["--gold", g]
     reference = _table(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
@@ -36,12 +56,25 @@ def test_eval_on_the_seeds_agrees_with_the_reference_scorer(shared, tmp_path, ca
 
 
 def test_eval_gate_fails_below_the_minimum(tmp_path, capsys):
-    (tmp_path / "a.md").write_text("Our balm is 100% safe for the whole family.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "Our balm is 100% safe for the whole family.\n", encoding="utf-8"
+    )
     (tmp_path / "a.gold.yaml").write_text(
         "file: a.md\nlabels:\n  - {category: hype, quote: 'whole family'}\n", encoding="utf-8"
     )
-    code = main(["eval", "--no-config", "--root", str(tmp_path), "--gold",
-                 str(tmp_path / "a.gold.yaml"), "--min-recall", "0.5", "--show-misses"])
+    code = main(
+        [
+            "eval",
+            "--no-config",
+            "--root",
+            str(tmp_path),
+            "--gold",
+            str(tmp_path / "a.gold.yaml"),
+            "--min-recall",
+            "0.5",
+            "--show-misses",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "below the minimum: hype recall 0.00 < 0.5" in out
@@ -81,7 +114,13 @@ def test_config_options_are_validated(tmp_path, capsys):
     )
     assert main(["check", str(tmp_path / "a.md")]) == 2
     err = capsys.readouterr().err
-    assert "rule 'product-plugs.brand-mention', key 'options.brnds': unknown option 'brnds' (did you mean 'brands'?)" in err
-    assert "rule 'absolute-claims.no-such-rule', key 'options': options for a rule that is not loaded" in err
+    assert (
+        "rule 'product-plugs.brand-mention', key 'options.brnds': "
+        "unknown option 'brnds' (did you mean 'brands'?)" in err
+    )
+    assert (
+        "rule 'absolute-claims.no-such-rule', key 'options': options for a rule that is not loaded"
+        in err
+    )
     assert "rule 'absolute-claims.cures', key 'options.limit': expected an integer" in err
     assert "healthlint.yaml:1: " in err  # the line of the options key

@@ -540,3 +540,33 @@ def test_markup_soup_maps_exactly():
         raw = "".join(rng.choice(SOUP) for _ in range(rng.randint(1, 40)))
         doc = read(raw)  # asserts the exact map
         assert not any("could not be placed" in n for n in doc.notices), raw
+
+
+# Plain inline content (no escapes, code, emphasis, links, HTML or entities) skips the
+# inline parser; these texts must read the same both ways.
+PLAIN_CASES = [
+    "Ice the knee for ten minutes   \nthen rest it.\n",  # hard break (3 spaces)
+    "Ice the knee for ten minutes \n\t  then rest it.\n",  # soft break, indented line
+    "A line ending in a tab\t\nand the next one.\r\nAnd a CRLF line.\n",
+    "# Heading with a closing sequence ##\n\nSetext title\n===\n",
+    "- item one goes on\n  over two lines\n- item two, see www.example.org/knees today\n",
+    "> quoted advice\n> on two lines http://example.org/a.\n",
+    "| a | b |\n| --- | --- |\n| cell one | cell two  |\n| x \\| y | z |\n",
+    "Plain # hash, 100% sure, 5 + 5 = 10 {braces} ~tilde~ and a: colon!\n",
+    "---\ntitle: Front matter\n---\nBody text after it.\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_CASES)
+def test_plain_inline_content_reads_as_the_inline_parser_reads_it(text, monkeypatch):
+    fast = read(text)
+    import re
+
+    monkeypatch.setattr(markdown, "_INLINE_SYNTAX", re.compile(""))  # parse everything
+    slow = read(text)
+
+    def shape(doc):
+        return [(b.scope, b.text, b.seg_text, b.seg_src, b.links) for b in doc.blocks]
+
+    assert shape(fast) == shape(slow)
+    assert fast.notices == slow.notices == ()

@@ -61,6 +61,10 @@ def sentences(text: str) -> list[str]:
         ("Visit at 9 a.m. Monday.", ["Visit at 9 a.m. Monday."]),
         ("Wow!! Really?! Yes.", ["Wow!!", "Really?!", "Yes."]),
         ("It is safe.\u00a0It works.", ["It is safe.", "It works."]),
+        # spaces before a blank line or a list line stay out of the sentence
+        ("First block \t \n\nsecond block", ["First block", "second block"]),
+        ("You get: \t\n- one item  \n2) two", ["You get:", "- one item", "2) two"]),
+        ("Dots... \n\nand more", ["Dots...", "and more"]),
     ],
 )
 def test_split(text, want):

@@ -98,7 +98,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         test.set_defaults(func=cmd_test_rules)
     if wanted("eval"):
         ev = sub.add_parser("eval", help="score findings against labelled articles")
-        ev.add_argument("--gold", action="append", required=True, metavar="FILE",
+        ev.add_argument("--gold", action="extend", nargs="+", required=True, metavar="FILE",
                         help="gold label file (repeatable); format in the README")
         ev.add_argument("--root", default=".", metavar="DIR",
                         help="folder the gold files' `file:` paths are relative to")
@@ -118,8 +118,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _add_check(sub, formats: list[str]) -> None:
     check = sub.add_parser("check", help="lint files and folders (default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    check.add_argument("--format", default="text", choices=formats)
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--format", action="append", metavar="NAME[:FILE]", type=_format_spec(formats),
+        help=f"report format ({', '.join(formats)}; default text); repeatable: "
+        "one may go to standard output, the others to their FILE",
+    )
+    check.add_argument(
+        "-o", "--output", metavar="FILE", help="the file for the --format given without one"
+    )
     check.add_argument(
         "--select", action="append", metavar="RULES", help="only these rule ids or prefixes"
     )
@@ -135,8 +141,29 @@ def _add_check(sub, formats: list[str]) -> None:
         "-j", "--jobs", type=_positive, metavar="N",
         help="worker processes (default: 1 below 50 files, else one per CPU)",
     )
+    ci = check.add_argument_group("CI")
+    ci.add_argument(
+        "--diff", metavar="BASE", help="only findings on lines changed since BASE (git)"
+    )
+    ci.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in FILE")
+    ci.add_argument(
+        "--write-baseline", metavar="FILE", help="record this run's findings in FILE and exit 0"
+    )
+    ci.add_argument("--statistics", action="store_true", help="also print counts per rule")
     _add_config_options(check)
     check.set_defaults(func=cmd_check)
+
+
+def _format_spec(formats: list[str]):
+    def check(text: str) -> str:
+        name = text.partition(":")[0]
+        if name not in formats:
+            raise argparse.ArgumentTypeError(
+                f"unknown format {name!r} (choose from {', '.join(formats)})"
+            )
+        return text
+
+    return check
 
 
 def _positive(text: str) -> int:
@@ -230,8 +257,18 @@ def _load_rules(paths: list[Path]) -> list[Rule]:
 # -- check ---------------------------------------------------------------------------
 
 
-def _lint(args: argparse.Namespace, paths: list[str], config: Config, jobs: int | None):
-    """Select and build the rules, lint `paths`: the run both `check` and `eval` do."""
+def _lint(
+    args: argparse.Namespace,
+    paths: list[str],
+    config: Config,
+    jobs: int | None,
+    stages: Sequence = (),
+    writes: Sequence[str] = (),
+):
+    """Select and build the rules, lint `paths`: the run both `check` and `eval` do.
+
+    `stages` are filters after the configured ones (baseline, changed lines); `writes` are
+    the files the run will write, which must not be among the linted files."""
     from healthlint.files import Selector, discover
     from healthlint.filters import META_RULES, build_pipeline
     from healthlint.packs import build_checks
@@ -254,35 +291,106 @@ def _lint(args: argparse.Namespace, paths: list[str], config: Config, jobs: int 
     checks = build_checks([r for r in selection.active() if r.id not in meta])
 
     files = discover(paths, Selector(config.base, config.include, config.exclude))
-    output = getattr(args, "output", None)
-    if output and os.path.abspath(output) in {os.path.abspath(f) for f in files}:
-        raise UsageError(f"--output {output} is one of the files being linted")
+    linted = {os.path.abspath(f) for f in files}
+    for path in writes:
+        if os.path.abspath(path) in linted:
+            raise UsageError(f"{path} is one of the files being linted; write it elsewhere")
     if len(files) > 1 and _COLLECTING:
         # what start-up made stays out of later collections; files' garbage is collected
         gc.freeze()
         gc.enable()
-    return run(files, checks, build_pipeline(selection), jobs), config
+    return run(files, checks, [*build_pipeline(selection), *stages], jobs), config
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from healthlint.formatters import FormatOptions, get_formatter
+    from healthlint.formatters import FormatOptions, OutputError, parse_outputs, write
 
     paths = args.paths or ["."]
-    result, config = _lint(args, paths, _config(args, paths), args.jobs)
-    formatter = get_formatter(args.format)
-    if args.output:
-        try:
-            out = open(args.output, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        with out:
-            formatter(result, out, FormatOptions(color=args.color == "always", quiet=args.quiet))
+    try:
+        outs = parse_outputs(args.format, args.output)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    if args.write_baseline:
+        writes, stages = [args.write_baseline], []
     else:
-        stream = _stdout()
-        color = _use_color(args.color, stream)
-        formatter(result, stream, FormatOptions(color=color, quiet=args.quiet))
-        stream.flush()
+        writes, stages = [o.path for o in outs if o.path], _ci_stages(args)
+    result, config = _lint(args, paths, _config(args, paths), args.jobs, stages, writes)
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, result)
+
+    stream = _stdout()
+    try:
+        write(
+            result,
+            outs,
+            stdout=stream,
+            stdout_options=FormatOptions(_use_color(args.color, stream), args.quiet),
+            file_options=FormatOptions(args.color == "always", args.quiet),
+        )
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    _ci_notes(args, stages, outs, result)
     return EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK
+
+
+# -- CI: --diff, --baseline, --write-baseline, --statistics (README "CI integration") --
+
+
+def _ci_stages(args: argparse.Namespace) -> list:
+    """The filter stages after severity, in order: baseline, then changed lines."""
+    stages = []
+    if args.baseline:
+        from healthlint.baseline import BaselineError, BaselineFilter, load
+        from healthlint.repo import find_root
+
+        try:
+            stages.append(BaselineFilter(load(args.baseline), find_root()))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+    if args.diff:
+        from healthlint.gitdiff import GitDiffError, changes
+
+        try:
+            found = changes(args.diff)
+        except GitDiffError as exc:
+            raise UsageError(str(exc)) from None
+        for notice in found.notices:
+            _warn(notice)
+        stages.append(found.filter)
+    return stages
+
+
+def _write_baseline(path: str, result) -> int:
+    from healthlint.baseline import BaselineError, write
+    from healthlint.repo import find_root
+
+    try:
+        entries = write(path, result.findings, find_root())
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    _err(f"healthlint: recorded {len(result.findings)} findings ({entries} entries) in {path}")
+    return EXIT_OK
+
+
+def _ci_notes(args: argparse.Namespace, stages: list, outs: list, result) -> None:
+    from healthlint.formatters import stdout_format
+
+    for stage in stages:
+        fixed = getattr(stage, "fixed", 0)
+        if fixed and not args.quiet:
+            entries = "entry no longer matches" if fixed == 1 else "entries no longer match"
+            _err(
+                f"healthlint: {fixed} baseline {entries} (fixed); "
+                f"run --write-baseline {args.baseline} to ratchet"
+            )
+    if args.statistics:
+        from healthlint.statistics import count, table
+
+        # Standard output stays machine-readable when another format owns it.
+        own = stdout_format(outs) in (None, "text")
+        stream = _stdout() if own else sys.stderr
+        stream.write(table(count(result.findings)))
+        stream.flush()
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

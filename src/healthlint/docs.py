@@ -108,10 +108,34 @@ def render(rules: Iterable[Rule], descriptions: dict[str, str] | None = None) ->
         out.append("")
         for r in members:
             out.extend(_rule(r))
+    out.extend(_kinds(sorted({r.kind for rs in packs.values() for r in rs})))
     page = "\n".join(out)
     while "\n\n\n" in page:
         page = page.replace("\n\n\n", "\n\n")
     return page.rstrip("\n") + "\n"
+
+
+def _kinds(names: list[str]) -> list[str]:
+    """Each kind's own keys, from the JSON-Schema properties the kind declares."""
+    from healthlint import schema_check
+    from healthlint.kinds import load_kind
+
+    out = ["## Rule kinds", "",
+           "The keys each kind adds to a rule, besides the common ones (README, Rule packs).", ""]
+    for name in names:
+        kind = load_kind(name)
+        out += [f"### kind `{name}`", ""]
+        doc = (kind.__doc__ or "").strip().split("\n\n")[0]
+        if doc:
+            out += [" ".join(doc.split()), ""]
+        required = set(kind.required_options)
+        out += ["| key | value | meaning |", "|---|---|---|"]
+        for key, schema in sorted(kind.options.items()):
+            meaning = " ".join(str(schema.get("description", "")).split()).replace("|", "\\|")
+            value = schema_check.describe(schema).replace("|", "\\|")
+            out.append(f"| `{key}`{' (required)' if key in required else ''} | {value} | {meaning} |")
+        out.append("")
+    return out
 
 
 def _anchor(rule_id: str) -> str:

@@ -205,10 +205,16 @@ def selector_filter(selection) -> Filter:
     rules = selection.rules
 
     def select(info: DocInfo, findings: list[Finding]) -> list[Finding]:
+        on: dict[str, bool] = {}  # per rule: a file has many findings of few rules
         out = []
         for f in findings:
-            rule = rules.get(f.rule)
-            if rule is None or selection.severity_for(rule, info.path) is not None:
+            keep = on.get(f.rule)
+            if keep is None:
+                rule = rules.get(f.rule)
+                keep = on[f.rule] = (
+                    rule is None or selection.severity_for(rule, info.path) is not None
+                )
+            if keep:
                 out.append(f)
         return out
 
@@ -224,20 +230,24 @@ def severity_filter(selection) -> Filter:
     rules = selection.rules
 
     def severity(info: DocInfo, findings: list[Finding]) -> list[Finding]:
+        levels: dict[str, tuple[Rule | None, Severity | None]] = {}  # per rule
         out = []
         for f in findings:
-            rule = rules.get(f.rule)
-            if rule is None:
+            got = levels.get(f.rule)
+            if got is None:
+                rule = rules.get(f.rule)
+                got = levels[f.rule] = (
+                    rule, None if rule is None else selection.severity_for(rule, info.path)
+                )
+            rule, level = got
+            if rule is None or level == rule.severity:
                 out.append(f)
                 continue
-            level = selection.severity_for(rule, info.path)
             if level is None:
                 continue
-            if level != rule.severity:
-                shifted = level - (rule.severity - f.severity)
-                level = Severity(min(max(shifted, Severity.INFO), Severity.ERROR))
-                f = replace(f, severity=level)
-            out.append(f)
+            shifted = level - (rule.severity - f.severity)
+            shifted = min(max(shifted, Severity.INFO), Severity.ERROR)
+            out.append(replace(f, severity=Severity(shifted)))
         return out
 
     return severity

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -145,6 +146,39 @@ def _outcomes(files: Sequence[str], jobs: int) -> list[FileOutcome]:
         return list(pool.imap(_process, files, chunksize=chunk))
 
 
+def cap(findings: list[Finding], caps: Mapping[str, int]) -> list[Finding]:
+    """At most caps[rule] findings of a rule in one file's (filtered) findings: the first
+    ones in the file; the last one kept says how many more there are.
+
+    Runs after the filters, so a suppressed finding never takes a place, and a
+    suppression is judged used or unused on all the findings.
+    """
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.rule in caps:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+    over = {rule for rule, n in counts.items() if n > caps[rule]}
+    if not over:
+        return findings
+    out: list[Finding] = []
+    shown: dict[str, int] = {}
+    for f in sorted(findings, key=Finding.sort_key):
+        if f.rule in over:
+            k = shown[f.rule] = shown.get(f.rule, 0) + 1
+            limit = caps[f.rule]
+            if k > limit:
+                continue
+            if k == limit:
+                more = counts[f.rule] - limit
+                f = replace(
+                    f,
+                    message=f"{f.message} (+{more} more in this file, not listed: "
+                    f"this rule reports at most {limit} per file)",
+                )
+        out.append(f)
+    return out
+
+
 def run(
     files: Sequence[str],
     checks: Sequence[Kind],
@@ -190,10 +224,12 @@ def run(
                 )
             )
 
+    caps = {c.rule.id: c.max_per_file for c in checks if getattr(c, "max_per_file", 0)}
     findings: list[Finding] = []
     for path, found in raw.items():
         info = infos.get(path) or DocInfo(path)
-        findings.extend(apply(pipeline, info, found))
+        kept = apply(pipeline, info, found)
+        findings.extend(cap(kept, caps) if caps else kept)
     findings.sort(key=Finding.sort_key)
     return RunResult(
         findings=tuple(findings),

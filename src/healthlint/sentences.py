@@ -22,13 +22,20 @@ import re
 
 _BOUNDARY = re.compile(
     r"""
+    [.!?…\n](?<=(?=(?P<m>                     # tried only at these characters (fast)
     (?P<end>(?:[.!?]+|…)[\"'”’»)\]]*)      # terminal punctuation + closers
     (?P<gap>[ \t\u00a0]*\n\s*|[ \t\u00a0]+(?=[^\s]))
-    | (?P<blank>[ \t]*\n[ \t]*\n\s*)       # a blank line
-    | (?P<list>[ \t]*\n)(?=[ \t]*(?:[-*+•◦▪‣·✔✓]|\d{1,3}[.)])[ \t]+\S)
-    """,
+    | (?P<blank>\n[ \t]*\n\s*)             # a blank line
+    | (?P<list>\n)(?=[ \t]*(?:[-*+•◦▪‣·✔✓]|\d{1,3}[.)])[ \t]+\S)
+    ))(?s:.))""",
     re.VERBOSE,
 )
+# Why the odd shape: a pattern that opens with a character class lets `re` skip to the
+# next of those characters at C speed, where an alternation of groups is tried at every
+# position (seven times slower). The match itself is the group `m`, found by a lookahead
+# behind the class character; a candidate inside the previous match is skipped, as a
+# plain finditer would never try it. Whitespace before a line break is not part of `m`
+# (the sentence before it is trimmed anyway).
 
 #: words that end in "." without ending a sentence (compared without the dot)
 ABBREVIATIONS = frozenset(
@@ -68,19 +75,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(text)
+    last = 0  # end of the previous match
     for m in _BOUNDARY.finditer(text):
-        end = m.end()
+        begin, end = m.span("m")
+        if begin < last:
+            continue
+        last = end
         punct = m.group("end")
         if punct is not None:
             gap = m.group("gap")
             nxt = text[end : end + 1]
             if "\n" not in gap and nxt.islower():
                 continue
-            if punct.rstrip("\"'”’»)]") == "." and _abbreviation(text, m.start(), text[end:]):
+            if punct.rstrip("\"'”’»)]") == "." and _abbreviation(text, begin, text[end:]):
                 continue
-            cut = m.start() + len(punct)
+            cut = begin + len(punct)
         else:
-            cut = m.start()
+            cut = begin
         if cut > start:
             spans.append((start, cut))
         start = end

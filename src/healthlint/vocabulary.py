@@ -3,9 +3,9 @@
 A rule runs its expensive regex only on documents that contain one of its trigger
 words. Asked as a substring test, each trigger word costs a scan of the whole text
 (about 8 µs for a 12 KB article), and a few packs with hundreds of trigger words pay
-that hundreds of times per file. The sorted set of a document's words is built once
-per document (about 0.5 ms) and answers "does any word start with X?" by binary
-search in well under a microsecond.
+that hundreds of times per file. The set of a document's words, built once per
+document (about 0.3 ms), answers "is X a word here?" at once, and its sorted list
+answers "does any word start with X?" by binary search in well under a microsecond.
 """
 
 from __future__ import annotations
@@ -17,31 +17,41 @@ from collections.abc import Iterable
 from healthlint.model import Document
 
 _WORD = re.compile(r"\w+")
+# UTF-8 bytes that are not ASCII letters, digits or "_" become spaces; the bytes of
+# non-ASCII characters stay, and the few tokens holding them are split again with \w+.
+_KEEP = bytes(
+    c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or c >= 128) else 32
+    for c in range(256)
+)
 
 
 class Vocabulary:
-    """The distinct lower-case words (runs of letters, digits and "_") of a text."""
+    """The distinct lower-case words (\\w+ runs: letters, digits and "_") of a text, as
+    UTF-8 bytes (which sort and compare prefixes as their characters do)."""
 
-    __slots__ = ("words",)
+    __slots__ = ("set", "words")
 
     def __init__(self, folded: str) -> None:
-        # Splitting on whitespace is C-fast; only the distinct tokens that hold
-        # punctuation ("knee-brace", "pain.") are split again. Three times faster than
-        # one findall over the text, with the same words.
-        words: set[str] = set()
-        add, update, split = words.add, words.update, _WORD.findall
-        for token in set(folded.split()):
-            if token.isalnum():
-                add(token)
-            else:
-                update(split(token))
-        self.words = sorted(words)
+        # translate + split run at C speed over the whole text: twice as fast as
+        # splitting on whitespace and then on punctuation, and the same words.
+        raw = folded.encode("utf-8", "replace")
+        tokens = set(raw.translate(_KEEP).split())
+        if not raw.isascii():
+            odd = [t for t in tokens if not t.isascii()]
+            tokens.difference_update(odd)
+            for t in odd:
+                tokens.update(w.encode() for w in _WORD.findall(t.decode("utf-8", "replace")))
+        #: every word, for whole-word tests
+        self.set: set[bytes] = tokens
+        #: every word, sorted, for prefix tests
+        self.words: list[bytes] = sorted(tokens)
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether some word starts with `prefix` (lower case, one word)."""
         words = self.words
-        i = bisect.bisect_left(words, prefix)
-        return i < len(words) and words[i].startswith(prefix)
+        p = prefix.encode()
+        i = bisect.bisect_left(words, p)
+        return i < len(words) and words[i].startswith(p)
 
     def present(self, prefixes: Iterable[str]) -> list[str]:
         """The prefixes that start some word."""

@@ -5,6 +5,10 @@
 `errors` lists file-level problems as {"path": ..., "message": ...}: files that could
 not be read, files skipped as binary ("skipped: ..."), and files linted with a notice
 (invalid UTF-8 replaced).
+
+The report is written one finding per line, each encoded by `json.dumps` without an
+indent: that runs json's C encoder, while `indent` falls back to the pure-Python one
+(seconds for a corpus with a hundred thousand findings). It is the same JSON value.
 """
 
 from __future__ import annotations
@@ -30,5 +34,18 @@ def to_dict(result: RunResult) -> dict:
 
 
 def format(result: RunResult, stream: TextIO, options: FormatOptions) -> None:  # noqa: A001
-    json.dump(to_dict(result), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    data = to_dict(result)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    stream.write(f'{{"version": {VERSION},\n "findings": [')
+    if data["findings"]:
+        stream.write("\n  ")
+        stream.write(",\n  ".join(map(dumps, data["findings"])))
+        stream.write("\n ")
+    stream.write("],\n")
+    stream.write(f' "summary": {dumps(data["summary"])},\n')
+    stream.write(' "errors": [')
+    if data["errors"]:
+        stream.write("\n  ")
+        stream.write(",\n  ".join(map(dumps, data["errors"])))
+        stream.write("\n ")
+    stream.write("]}\n")

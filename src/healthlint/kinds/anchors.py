@@ -14,17 +14,8 @@ write such matches.
 
 from __future__ import annotations
 
-import weakref
-
 from healthlint.model import Document
-
-# Bytes that are not ASCII letters, digits or "_" become spaces; non-ASCII letters
-# split words, which can only add spurious hits (anchors are ASCII words), never lose one.
-_WORD_BYTES = bytes(
-    c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95) else 32 for c in range(256)
-)
-
-_last: list = [None, None]  # [weakref to the document, its word set]
+from healthlint.vocabulary import vocabulary
 
 
 def folded_text(doc: Document) -> str:
@@ -34,21 +25,17 @@ def folded_text(doc: Document) -> str:
     return folded if folded is not None else doc.prose.text.lower()
 
 
-def doc_words(doc: Document) -> frozenset[bytes]:
-    """The lower-cased ASCII words of the document's prose, computed once per document."""
-    ref, words = _last
-    if ref is not None and ref() is doc:
-        return words
-    words = frozenset(folded_text(doc).encode("utf-8", "replace").translate(_WORD_BYTES).split())
-    _last[:] = [weakref.ref(doc), words]
-    return words
+def doc_words(doc: Document) -> set[bytes]:
+    """The lower-cased words (\\w+) of the document's prose as UTF-8 bytes, computed once
+    per document (the vocabulary's word set)."""
+    return vocabulary(doc).set
 
 
 class Anchors:
     """A rule's anchors: ASCII words matched as whole words case-blind, and symbols
     (anything else) matched as substrings."""
 
-    __slots__ = ("words", "symbols", "window")
+    __slots__ = ("words", "symbols", "window", "_keys")
 
     def __init__(self, anchors, window: int = 80) -> None:
         words, symbols = [], []
@@ -61,6 +48,7 @@ class Anchors:
         self.words = tuple(sorted(set(words)))
         self.symbols = tuple(sorted(set(symbols)))
         self.window = window
+        self._keys = tuple((w, w.encode()) for w in self.words)
 
     def hits(self, doc: Document) -> list[int]:
         """Offsets (in prose.text) of whole-word anchor occurrences."""
@@ -68,8 +56,8 @@ class Anchors:
         folded = folded_text(doc)
         out: list[int] = []
         n = len(folded)
-        for a in self.words:
-            if a.encode() not in present:
+        for a, key in self._keys:
+            if key not in present:
                 continue
             find = folded.find
             i = find(a)

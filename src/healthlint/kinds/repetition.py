@@ -360,6 +360,10 @@ class RepetitionKind(Kind):
         "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1},
                        "description": "Regexes; a block or line matching one is never "
                                       "reported (a disclaimer repeated on purpose)."},
+        "max_per_file": {"type": "integer", "minimum": 0,
+                         "description": "At most this many findings per file, the first in "
+                                        "the file; the last one shown says how many more "
+                                        "there are (default 0: no limit)."},
     }
     message_fields = ("match", "first_line", "first_column", "similarity", "words",
                       "other_path", "other_line", "other_files", "more")
@@ -371,6 +375,9 @@ class RepetitionKind(Kind):
         self.near_ratio = float(opts.get("near_ratio", 0.9))
         self.report = opts.get("report", "exact")
         self.across_files = bool(opts.get("across_files", False))
+        #: read by the runner, which caps the findings after the filters (so a suppressed
+        #: finding never takes one of the places)
+        self.max_per_file = int(opts.get("max_per_file", 0))
         patterns = list(opts.get("exceptions", ()))
         for i, pat in enumerate(patterns):
             try:
