@@ -11,11 +11,11 @@ compare the two on many inputs.
 
 from __future__ import annotations
 
-import re
+from healthlint.cache import re_compile
 
-_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
-_PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_LINE = re_compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
+_PLAIN_INT = re_compile(r"0|[1-9][0-9]*")
+_DATE = re_compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # Words YAML 1.1 (as PyYAML resolves it) reads as booleans or null.
 _SPECIAL = frozenset(
     "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF "

@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import regex
 
-from healthlint.cache import persisted, regex_compile
+from healthlint.cache import persisted, re_compile, regex_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
@@ -161,7 +161,7 @@ def phrase_to_regex(phrase: str) -> str:
 # Syntax the `regex` module reads differently from the stdlib parser used below (which
 # would take it for literal text): POSIX classes "[[:alpha:]]" and fuzzy constraints
 # "(?:word){e<=1}". A pattern using them gets no prefilter.
-_REGEX_ONLY_SYNTAX = re.compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
+_REGEX_ONLY_SYNTAX = re_compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
 
 # Words too frequent in health articles (or inside frequent words: "prove" in "improve")
 # to be good anchors: a clause of them is chosen only when a pattern offers nothing rarer.

@@ -37,6 +37,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from healthlint.cache import re_compile
 from healthlint.model import Block, BlockBuilder, Directive, Document
 from healthlint.readers.directives import add_comment
 from healthlint.source import LineIndex
@@ -62,27 +63,27 @@ def _parser():
 # link, image "![", autolink or HTML "<", entity). Inline content without any of them is
 # lines of plain text: the inline parser would return one text token per line, with a
 # soft or hard break between lines (`_Reader.plain` does the same directly).
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[<&]")
+_INLINE_SYNTAX = re_compile(r"[\\`*_\[<&]")
 
 
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-_FRONT_MATTER_START = re.compile(r"---[ \t]*\r?\n")
+_FRONT_MATTER_END = re_compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_FRONT_MATTER_START = re_compile(r"---[ \t]*\r?\n")
 # The "(destination "title")" or "[label]" after a link's or image's "]".
-_INLINE_TAIL = re.compile(
+_INLINE_TAIL = re_compile(
     r"""\(\s*
     (?:<(?:[^<>\n\\]|\\.)*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)
     (?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?
     \s*\)""",
     re.VERBOSE | re.DOTALL,
 )
-_LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
-_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
+_LABEL = re_compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
+_BARE_URL = re_compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
 # Inline HTML whose content is not prose, as in the HTML reader.
-_HIDDEN_OPEN = re.compile(
+_HIDDEN_OPEN = re_compile(
     r"<(code|kbd|samp|script|style|pre|svg|math|template|noscript|textarea)\b[^>]*(?<!/)>\Z",
     re.IGNORECASE,
 )
-_BR = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
+_BR = re_compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
 
 class _Offsets:
@@ -503,7 +504,7 @@ def _skip_link_tail(norm: str, cur: int, hi: int) -> int:
     return q
 
 
-_QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+_QUOTE_PREFIX = re_compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 
 
 def _mask_quote_markers(region: str, depth: int) -> str:
