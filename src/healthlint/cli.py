@@ -13,6 +13,7 @@ rule-pack error (also a path that does not exist).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
 COMMANDS = ("check", "rules", "explain", "test-rules", "eval")
+#: whether the garbage collector was on when main() was called
+_COLLECTING = True
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -43,6 +46,10 @@ def _add_config_options(p: argparse.ArgumentParser, packs: bool = True) -> None:
     g = p.add_argument_group("configuration")
     g.add_argument("--config", metavar="FILE", help="use this config file instead of searching")
     g.add_argument("--no-config", action="store_true", help="ignore config files; use defaults")
+    g.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the start-up cache (loaded packs, compiled patterns)",
+    )
     if packs:
         g.add_argument(
             "--pack",
@@ -184,8 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on a usage error, 0 after --help
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    from healthlint import cache
+
+    previous = cache.enable(None if getattr(args, "no_cache", False) else cache.default_dir())
+    # Start-up makes tens of thousands of objects that live as long as the process
+    # (modules, rules, patterns): collecting garbage among them is wasted time. The
+    # collector comes back for runs over many files (_lint) and when main returns.
+    global _COLLECTING
+    collecting = _COLLECTING = gc.isenabled()
+    gc.disable()
     try:
-        return args.func(args)
+        status = args.func(args)
+        cache.save()
+        return status
     except (PackError, ConfigError) as exc:
         for problem in exc.problems:
             _err(str(problem))
@@ -201,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    finally:
+        cache.use(previous)
+        if collecting:
+            gc.enable()
 
 
 def _err(text: str) -> None:
@@ -273,6 +295,10 @@ def _lint(
     for path in writes:
         if os.path.abspath(path) in linted:
             raise UsageError(f"{path} is one of the files being linted; write it elsewhere")
+    if len(files) > 1 and _COLLECTING:
+        # what start-up made stays out of later collections; files' garbage is collected
+        gc.freeze()
+        gc.enable()
     return run(files, checks, [*build_pipeline(selection), *stages], jobs), config
 
 

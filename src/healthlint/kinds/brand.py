@@ -27,8 +27,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-import regex
-
+from healthlint.cache import re_compile, regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds.anchors import Anchors, doc_words, folded_text
 from healthlint.model import Document, Finding
@@ -48,34 +47,34 @@ MODEL = (
     r"(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*\b)){0,3}"
 )
 
-_TRADEMARK = re.compile(
+_TRADEMARK = re_compile(
     r"(?P<name>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}[A-Z][\w'’&+-]*)[ \t]?(?:[™®]|\((?:TM|R)\))"
 )
 # A mixed-case model word with two capitals and a dotted version: "GRPro 2.1".
-_MODEL = re.compile(
+_MODEL = re_compile(
     r"(?P<make>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}?)"
     r"(?P<model>(?=[A-Za-z]*[a-z])(?=[a-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{2,})"
     r"[ \t]+\d+\.\d+(?![.\d]*\d)"
 )
 # A make followed by a short model code and a device noun: "Acme's QX 450 laser".
-_MAKE_MODEL = re.compile(
+_MAKE_MODEL = re_compile(
     r"(?P<make>\b[A-Z][a-z]{2,})(?:['’]s)?[ \t]+"
     r"[A-Z]{1,4}[ \t-]?\d{2,4}[A-Za-z]?[ \t]+(?i:laser|device|system|unit|machine|wrap|panel|"
     r"mask|cap|helmet|pad|probe)s?\b"
 )
-_CAPS = re.compile(r"\b[A-Z]{2,}\b")
+_CAPS = re_compile(r"\b[A-Z]{2,}\b")
 # Any two capitals in one word ("BIOFLEX", "MultiPort", "GRPro"): a cheap scan; the
 # word around each hit is then read in Python.
-_TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
-_LETTERS = re.compile(r"[A-Za-z]*")
+_TWO_CAPS = regex_compile(r"[A-Z][a-z]*[A-Z]")
+_LETTERS = re_compile(r"[A-Za-z]*")
 # "\d\.\d" found from its dot: a pattern that opens with a literal is searched at C
 # speed; one that opens with \d is tried at every digit (ten times slower here).
-_VERSION_DOT = re.compile(r"\.(?<=\d\.)(?=\d)")
-_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
-_CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
-_VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
-_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
-_WORDS = re.compile(r"[^\s]+")
+_VERSION_DOT = re_compile(r"\.(?<=\d\.)(?=\d)")
+_HAS_MODEL_CODE = regex_compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
+_CAMEL = re_compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
+_VERSION = re_compile(r"[ \t]+\d+(?:\.\d+)+")
+_GAP = re_compile(r"[ \t]+|[ \t]*[-–][ \t]*")
+_WORDS = re_compile(r"[^\s]+")
 _NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Du", "La", "Le", "Van", "Von", "O'")
 
 _DETERMINERS = frozenset(
@@ -104,7 +103,7 @@ def _compile_list(key: str, patterns, flags: int = 0) -> list[re.Pattern]:
     out = []
     for i, pat in enumerate(patterns):
         try:
-            out.append(re.compile(_placeholders(pat), flags))
+            out.append(re_compile(_placeholders(pat), flags))
         except re.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     return out
@@ -162,7 +161,7 @@ class BrandKind(Kind):
         opts = rule.options
         self.brands = [b.strip() for b in opts.get("brands", ()) if b.strip()]
         self.brand_re = (
-            re.compile(
+            re_compile(
                 "|".join(rf"(?<!\w){re.escape(b)}(?!\w)" for b in sorted(self.brands, key=len,
                                                                            reverse=True)),
                 re.IGNORECASE,
@@ -173,7 +172,7 @@ class BrandKind(Kind):
         for i, item in enumerate(opts.get("teach", ())):
             pattern = item if isinstance(item, str) else item["pattern"]
             try:
-                compiled = re.compile(_placeholders(pattern))
+                compiled = re_compile(_placeholders(pattern))
             except re.error as exc:
                 raise RuleOptionError(
                     "teach", f"teach {i + 1} does not compile: {exc}: {pattern!r}"
@@ -184,7 +183,7 @@ class BrandKind(Kind):
             context = None
             if not isinstance(item, str) and item.get("context"):
                 try:
-                    context = re.compile(item["context"], re.IGNORECASE)
+                    context = re_compile(item["context"], re.IGNORECASE)
                 except re.error as exc:
                     raise RuleOptionError(
                         "teach", f"teach {i + 1} context does not compile: {exc}"
@@ -430,8 +429,8 @@ class BrandKind(Kind):
             )
 
 
-_NAME_RE = re.compile(NAME)
-_DISTINCT_WORD = re.compile(r"[A-Z][a-z]+[A-Z]|[A-Z]{3}|\d")
+_NAME_RE = re_compile(NAME)
+_DISTINCT_WORD = re_compile(r"[A-Z][a-z]+[A-Z]|[A-Z]{3}|\d")
 
 
 _LINK_VERBS = frozenset(

@@ -25,6 +25,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import (
     DATE_PATTERN,
@@ -47,7 +48,7 @@ def _text_cue(words: tuple[str, ...]) -> regex.Pattern:
     """A dated line led by one of `words`: "Last reviewed: 3 March 2021", "Medically
     reviewed by Dr Ana Ortiz, MD, on 2021-03-03", "Reviewed on 3/3/2021"."""
     cue = "|".join(regex.escape(w) for w in words)
-    return regex.compile(
+    return regex_compile(
         rf"\b(?:last\s+)?(?:medically\s+|clinically\s+)?(?:{cue})"
         r"(?:\s+by\s+[^\n;]{1,80}?[,\s]+on|\s+on)?\s*:?\s*"
         rf"(?P<date>{DATE_PATTERN})",

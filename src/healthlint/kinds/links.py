@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds.pattern import _syntax_error
 from healthlint.model import Document, Finding
@@ -25,12 +26,12 @@ from healthlint.packs import Rule, RuleOptionError
 
 _REGEXES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _FLAGS = regex.IGNORECASE | regex.V0
-_RAW_URL = regex.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+_RAW_URL = regex_compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
 
 
 def _alternation(opts, key: str) -> regex.Pattern | None:
     pats = list(opts.get(key, ()))
-    return regex.compile("|".join(f"(?:{p})" for p in pats), _FLAGS) if pats else None
+    return regex_compile("|".join(f"(?:{p})" for p in pats), _FLAGS) if pats else None
 
 
 class LinkDisclosureKind(Kind):
