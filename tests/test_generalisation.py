@@ -159,6 +159,27 @@ SENTENCES = [
     ("product-plugs.hsa-fsa-pitch", "Buy one with your HSA before the year ends.",
      ["Buy one with your HSA"]),
     ("product-plugs.hsa-fsa-pitch", "Check whether glasses can be bought with HSA funds.", []),
+    # --- holdout 2 causes (new wording)
+    ("uncited-statistics.uncited-statistic", "About 8 out of 10 new parents lose sleep.",
+     ["8 out of 10"]),
+    ("uncited-statistics.uncited-statistic",
+     "Snorers were three times more likely to doze at work.", ["three times more"]),
+    ("uncited-statistics.uncited-statistic",
+     "Volunteers lost an average of 4 kg over the summer.",
+     ["lost an average of 4 kg"]),
+    ("uncited-statistics.uncited-statistic", "Each sachet weighs 15 g and holds 200 mg.", []),
+    ("uncited-statistics.uncited-statistic",
+     "Hemp drinks must stay below the legal limit of 0.2% in some countries.", []),
+    ("absolute-claims.guaranteed-results", "Guaranteed fast recovery after every run.",
+     ["Guaranteed fast recovery"]),
+    ("hype.superlative-results", "It is the most sophisticated knee brace ever designed.",
+     ["most sophisticated knee brace ever designed"]),
+    ("product-plugs.call-to-action", "Call our expert team on 020 7946 0000 today.",
+     ["Call our expert team"]),
+    ("product-plugs.price-promotion", "Spread the cost: pay in 3 interest-free instalments.",
+     ["pay in 3 interest-free instalments"]),
+    ("regulatory.supplement-disease-claim",
+     "Users write that the CBD balm cures their arthritis.", ["cures their arthritis"]),
 ]
 
 
@@ -182,6 +203,11 @@ BRAND_FLAGGED = [
      ["Alder Wrist Brace"]),
     ("## Our pick\n\nThe Tundra Knee Sleeve is warm. [See deals](https://amzn.to/x/tundra-knee-sleeve)\n",
      ["Tundra Knee Sleeve"]),
+    # letters glued to digits after "our <adjective>"; a sales heading; a product box line
+    ("Our signature Bend90 method loosens tight hips.\n", ["Bend90"]),
+    ("## Why choose Harlow Naturals?\n\nWe press every batch by hand.\n", ["Harlow Naturals"]),
+    ("- Harlow Calm Drops 750mg — $44.99\n", ["Harlow Calm Drops"]),
+    ("Explore the full Harlow range online.\n", ["Harlow"]),
 ]
 
 BRAND_PASSED = [
@@ -191,6 +217,12 @@ BRAND_PASSED = [
     "## Best for beginners: walking\n\nStart with ten minutes.\n",
     "[Check the price on Amazon](https://amzn.to/abc) before you buy a heat pad.\n",
     "The [NHS guide](https://www.nhs.uk/conditions/back-pain/) explains when to worry.\n",
+    # a careful page naming organisations, trials and drugs again and again
+    ("The Alzheimer's Society runs a helpline. Cochrane reviewers pooled 12 trials; "
+     "Cochrane rates the evidence as low. Medicare covers the scan, and Medicare "
+     "rules changed on Monday. Ask Cochrane or the Alzheimer's Society about it.\n"),
+    "Why choose a registered dietitian?\n",
+    "Our usual 30 minutes of exercise helps.\n",
 ]
 
 
