@@ -180,6 +180,11 @@ SENTENCES = [
      ["pay in 3 interest-free instalments"]),
     ("regulatory.supplement-disease-claim",
      "Users write that the CBD balm cures their arthritis.", ["cures their arthritis"]),
+    # a journal named with a year is a source; a journal-like name without one is not
+    ("uncited-statistics.uncited-statistic",
+     "A 2018 case series in The Larkfield Journal followed 40 adults with gout.", []),
+    ("uncited-statistics.uncited-statistic",
+     "Our Wellness Journal page says 40% of adults have gout.", ["40%"]),
 ]
 
 
