@@ -215,6 +215,34 @@ BRAND_FLAGGED = [
     ("Explore the full Harlow range online.\n", ["Harlow"]),
 ]
 
+# A coined single word named again and again on a page that sells.
+COINED = (
+    "Sleep aids for shift workers\n\n"
+    "Many nurses ask about Dunmere Rest Spray. We make Dunmere products in small batches, "
+    "and every Dunmere bottle ships free. Buy online today.\n"
+)
+COINED_PASSED = [
+    # organisations, a condition's eponym and a region named on a page that sells
+    ("Shop our memory games. The Alzheimer's Society and Cochrane reviewers agree that "
+     "games alone do not prevent dementia; ask Cochrane authors, or read what Medicare "
+     "Advantage plans cover. Medicare pays for some tests and Medicare Part B for more.\n"),
+    # the word also appears in lower case: a common word capitalised in headings
+    ("Buy a Gentle Stretch Band.\n\nUse a Gentle Stretch daily, and a Gentle Hold at "
+     "night. Be gentle with sore joints.\n"),
+    # the word only opens sentences
+    ("Price list below.\n\nCoastal walks help. Coastal paths are flat. Coastal air is "
+     "fresh.\n"),
+]
+
+
+def test_coined_name_repeated_on_a_selling_page():
+    assert found(COINED, "product-plugs.brand-mention") == ["Dunmere"] * 3
+
+
+@pytest.mark.parametrize("text", COINED_PASSED)
+def test_no_coined_name_learned(text):
+    assert found(text, "product-plugs.brand-mention") == []
+
 BRAND_PASSED = [
     "Physiotherapy costs £50 a session in most towns.\n",
     "Acupuncture ($80) is sometimes covered by insurance.\n",
