@@ -162,6 +162,9 @@ SENTENCES = [
     # --- holdout 2 causes (new wording)
     ("uncited-statistics.uncited-statistic", "About 8 out of 10 new parents lose sleep.",
      ["8 out of 10"]),
+    ("uncited-statistics.uncited-statistic", "Roughly 9 out of 10 keen gardeners wear gloves.",
+     ["9 out of 10"]),
+    ("uncited-statistics.uncited-statistic", "Most rate the cramps 8 out of 10 at night.", []),
     ("uncited-statistics.uncited-statistic",
      "Snorers were three times more likely to doze at work.", ["three times more"]),
     ("uncited-statistics.uncited-statistic",
