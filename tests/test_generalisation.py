@@ -159,6 +159,35 @@ SENTENCES = [
     ("product-plugs.hsa-fsa-pitch", "Buy one with your HSA before the year ends.",
      ["Buy one with your HSA"]),
     ("product-plugs.hsa-fsa-pitch", "Check whether glasses can be bought with HSA funds.", []),
+    # --- holdout 2 causes (new wording)
+    ("uncited-statistics.uncited-statistic", "About 8 out of 10 new parents lose sleep.",
+     ["8 out of 10"]),
+    ("uncited-statistics.uncited-statistic", "Roughly 9 out of 10 keen gardeners wear gloves.",
+     ["9 out of 10"]),
+    ("uncited-statistics.uncited-statistic", "Most rate the cramps 8 out of 10 at night.", []),
+    ("uncited-statistics.uncited-statistic",
+     "Snorers were three times more likely to doze at work.", ["three times more"]),
+    ("uncited-statistics.uncited-statistic",
+     "Volunteers lost an average of 4 kg over the summer.",
+     ["lost an average of 4 kg"]),
+    ("uncited-statistics.uncited-statistic", "Each sachet weighs 15 g and holds 200 mg.", []),
+    ("uncited-statistics.uncited-statistic",
+     "Hemp drinks must stay below the legal limit of 0.2% in some countries.", []),
+    ("absolute-claims.guaranteed-results", "Guaranteed fast recovery after every run.",
+     ["Guaranteed fast recovery"]),
+    ("hype.superlative-results", "It is the most sophisticated knee brace ever designed.",
+     ["most sophisticated knee brace ever designed"]),
+    ("product-plugs.call-to-action", "Call our expert team on 020 7946 0000 today.",
+     ["Call our expert team"]),
+    ("product-plugs.price-promotion", "Spread the cost: pay in 3 interest-free instalments.",
+     ["pay in 3 interest-free instalments"]),
+    ("regulatory.supplement-disease-claim",
+     "Users write that the CBD balm cures their arthritis.", ["cures their arthritis"]),
+    # a journal named with a year is a source; a journal-like name without one is not
+    ("uncited-statistics.uncited-statistic",
+     "A 2018 case series in The Larkfield Journal followed 40 adults with gout.", []),
+    ("uncited-statistics.uncited-statistic",
+     "Our Wellness Journal page says 40% of adults have gout.", ["40%"]),
 ]
 
 
@@ -182,7 +211,40 @@ BRAND_FLAGGED = [
      ["Alder Wrist Brace"]),
     ("## Our pick\n\nThe Tundra Knee Sleeve is warm. [See deals](https://amzn.to/x/tundra-knee-sleeve)\n",
      ["Tundra Knee Sleeve"]),
+    # letters glued to digits after "our <adjective>"; a sales heading; a product box line
+    ("Our signature Bend90 method loosens tight hips.\n", ["Bend90"]),
+    ("## Why choose Harlow Naturals?\n\nWe press every batch by hand.\n", ["Harlow Naturals"]),
+    ("- Harlow Calm Drops 750mg — $44.99\n", ["Harlow Calm Drops"]),
+    ("Explore the full Harlow range online.\n", ["Harlow"]),
 ]
+
+# A coined single word named again and again on a page that sells.
+COINED = (
+    "Sleep aids for shift workers\n\n"
+    "Many nurses ask about Dunmere Rest Spray. We make Dunmere products in small batches, "
+    "and every Dunmere bottle ships free. Buy online today.\n"
+)
+COINED_PASSED = [
+    # organisations, a condition's eponym and a region named on a page that sells
+    ("Shop our memory games. The Alzheimer's Society and Cochrane reviewers agree that "
+     "games alone do not prevent dementia; ask Cochrane authors, or read what Medicare "
+     "Advantage plans cover. Medicare pays for some tests and Medicare Part B for more.\n"),
+    # the word also appears in lower case: a common word capitalised in headings
+    ("Buy a Gentle Stretch Band.\n\nUse a Gentle Stretch daily, and a Gentle Hold at "
+     "night. Be gentle with sore joints.\n"),
+    # the word only opens sentences
+    ("Price list below.\n\nCoastal walks help. Coastal paths are flat. Coastal air is "
+     "fresh.\n"),
+]
+
+
+def test_coined_name_repeated_on_a_selling_page():
+    assert found(COINED, "product-plugs.brand-mention") == ["Dunmere"] * 3
+
+
+@pytest.mark.parametrize("text", COINED_PASSED)
+def test_no_coined_name_learned(text):
+    assert found(text, "product-plugs.brand-mention") == []
 
 BRAND_PASSED = [
     "Physiotherapy costs £50 a session in most towns.\n",
@@ -191,6 +253,12 @@ BRAND_PASSED = [
     "## Best for beginners: walking\n\nStart with ten minutes.\n",
     "[Check the price on Amazon](https://amzn.to/abc) before you buy a heat pad.\n",
     "The [NHS guide](https://www.nhs.uk/conditions/back-pain/) explains when to worry.\n",
+    # a careful page naming organisations, trials and drugs again and again
+    ("The Alzheimer's Society runs a helpline. Cochrane reviewers pooled 12 trials; "
+     "Cochrane rates the evidence as low. Medicare covers the scan, and Medicare "
+     "rules changed on Monday. Ask Cochrane or the Alzheimer's Society about it.\n"),
+    "Why choose a registered dietitian?\n",
+    "Our usual 30 minutes of exercise helps.\n",
 ]
 
 

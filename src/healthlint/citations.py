@@ -511,8 +511,24 @@ def iter_weak(text: str, known: re.Pattern[str] | None = None) -> Iterator[Cue]:
             continue  # inside a longer word
         if pats.after_known.match(text, e) or pats.before_known.search(text, max(0, s - 20), s):
             yield Cue(s, e, Strength.WEAK, "known-source")
+    if "Journal" in text:
+        yield from _journal_cues(text)
     if low:
         yield from _named_study_cues(text, low, pats)
+
+
+# "a 2019 case series in The Hartwell Journal", "(Journal of Sleep Research, 2020)": a
+# journal named with a year near it is a source a reader can look up (GUIDELINES.md).
+_JOURNAL = re.compile(
+    r"\b(?:[A-Z][\w'’&-]*\s+){1,5}Journal\b|\bJournal\s+of\s+(?:the\s+)?[A-Z][\w'’&-]*"
+)
+_YEAR_NEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _journal_cues(text: str) -> Iterator[Cue]:
+    for m in _JOURNAL.finditer(text):
+        if _YEAR_NEAR.search(text, max(0, m.start() - 80), min(len(text), m.end() + 30)):
+            yield Cue(m.start(), m.end(), Strength.WEAK, "journal-with-year")
 
 
 def _reporting_cues(text: str, low: str, pats: _Patterns) -> Iterator[Cue]:

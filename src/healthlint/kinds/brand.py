@@ -14,7 +14,9 @@ labels each mention in a promotional context). Names come from
   spelled out in brackets somewhere ("(DTLT)"), appears in lower case too (a shouted
   word), or sits among other capitals (a shouted heading); and, when the rule lists
   `commerce` words, only in a document that shows commercial intent (a neutral article
-  that names a drug brand three times is not an advertorial).
+  that names a drug brand three times is not an advertorial). Under the same gate, a
+  coined capitalised word ("Brightwell") used `min_mentions` times, twice mid-sentence,
+  once before another capitalised word or a number, and never in lower case.
 
 A learned name is split into parts that can stand alone: each ALL-CAPS or CamelCase
 word, and each run of ordinary capitalised words that is not only generic product
@@ -43,7 +45,9 @@ NAME = r"(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*)(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:
 #: $60") is not taken for a product.
 MODEL = (
     r"(?:[A-Z][\w'’&+-]*[ \t]+){0,3}"
-    r"(?:[A-Z][a-z]+[A-Z][\w'’&+-]*|[A-Z]{3,}(?![\w'’&+-])|[A-Z][\w'’&+-]*[ \t]+\d+(?:\.\d+)*\b)"
+    r"(?:[A-Z][a-z]+[A-Z][\w'’&+-]*|[A-Z]{3,}(?![\w'’&+-])|[A-Z][\w'’&+-]*[ \t]+\d+(?:\.\d+)*\b"
+    # letters glued to digits: "Bend90", "Fit360"
+    r"|[A-Z][a-z]+\d{2,4}\b)"
     r"(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*\b)){0,3}"
 )
 
@@ -73,6 +77,18 @@ _VERSION_DOT = re_compile(r"\.(?<=\d\.)(?=\d)")
 _HAS_MODEL_CODE = regex_compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
 _CAMEL = re_compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
 _VERSION = re_compile(r"[ \t]+\d+(?:\.\d+)+")
+# A capitalised word of six letters or more (one that names things, not "Most").
+_TITLE = re_compile(r"(?<![\w'’-])[A-Z][a-z]{5,}(?![\w'’-])")
+# a lower-case word just before: mid-sentence, and not the tail of a longer name
+_MID_SENTENCE = re_compile(r"(?<![\w'’-])[a-z]+,?[ \t]$")
+_NAMES_NEXT = re_compile(r"[ \t]+(?:[A-Z][a-z]|\d)")
+_KNOWN_NAMES = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
+    "April August September October November December Alzheimer Parkinson Cochrane "
+    "Medicare Medicaid America American Britain British England English Europe European "
+    "Canada Canadian Australia Australian Christmas Easter Google Amazon Facebook "
+    "Instagram Twitter Harvard Stanford Oxford Cambridge Mayo Cleveland Hopkins".split()
+)
 _GAP = re_compile(r"[ \t]+|[ \t]*[-–][ \t]*")
 _WORDS = re_compile(r"[^\s]+")
 _NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Du", "La", "Le", "Van", "Von", "O'")
@@ -365,6 +381,26 @@ class BrandKind(Kind):
             elif not _CAMEL.fullmatch(word) or word.startswith(_NAME_PREFIXES):
                 continue
             names.setdefault(word, f"named {len(starts)} times")
+        self._coined(text, names)
+
+    def _coined(self, text: str, names: dict[str, str]) -> None:
+        """A coined single capitalised word ("Brightwell") that names things: used
+        `min_mentions` times, at least twice mid-sentence and at least once straight
+        before another capitalised word or a number ("Brightwell Calm Drops"), never in
+        lower case, and not a known name (`allow`, weekdays, months)."""
+        seen: dict[str, list[int]] = {}
+        for m in _TITLE.finditer(text):
+            seen.setdefault(m.group(), []).append(m.start())
+        for word, starts in seen.items():
+            if (len(starts) < self.min_mentions or word in self.allow or word in _KNOWN_NAMES
+                    or word in self.generic or word in names):
+                continue
+            mid = sum(1 for s in starts if _MID_SENTENCE.search(text, max(0, s - 24), s))
+            if mid < 2 or not any(_NAMES_NEXT.match(text, s + len(word)) for s in starts):
+                continue
+            if re.search(rf"\b{word.lower()}\b", text):
+                continue  # a common word capitalised in headings
+            names[word] = f"named {len(starts)} times"
 
     def _proper(self, name: str, text: str, skip: tuple[tuple[int, int], ...] = ()) -> bool:
         """False for a one-word name that the text also writes in lower case. Front
