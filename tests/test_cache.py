@@ -309,6 +309,13 @@ def test_corrupt_cache_files_are_ignored_and_replaced(tmp_path, article):
         data = (folder / name).read_bytes()
         (folder / name).write_bytes(data[: len(data) // 2])
     assert _cli(args, tmp_path, folder).stdout == good.stdout
+    # one flipped byte inside a valid file: the checksum catches it
+    for name in (cache.COMPILED_FILE, rules_file):
+        data = bytearray((folder / name).read_bytes())
+        data[len(data) // 2] ^= 0x20
+        (folder / name).write_bytes(bytes(data))
+        assert cache._unframe(bytes(data)) is None
+    assert _cli(args, tmp_path, folder).stdout == good.stdout
 
 
 def test_unwritable_cache_folder_is_harmless(tmp_path, article):
@@ -403,3 +410,17 @@ def test_main_restores_the_garbage_collector(tmp_path, capsys):
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_an_overfull_section_keeps_what_the_last_run_used(store, monkeypatch):
+    for i in range(6):
+        cache.re_compile(rf"old{i}")
+    cache.save()
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    _fresh(store)
+    cache.re_compile("old1")  # read from the cache
+    cache.re_compile("new")  # added
+    cache.save()
+    _fresh(store)
+    kept = cache.active().compiled("re", cache._RE_TAG).entries
+    assert {k[0] for k in kept} == {"old1", "new"}

@@ -71,16 +71,19 @@ def default_dir() -> Path | None:
 class _Section:
     """One dictionary of entries, and what this run added to it."""
 
-    __slots__ = ("entries", "added", "dirty")
+    __slots__ = ("entries", "used", "added", "dirty")
 
     def __init__(self, entries: object = None) -> None:
         self.entries: dict = entries if isinstance(entries, dict) else {}
+        #: keys this run read or wrote: what stays when the section outgrows MAX_ENTRIES
+        self.used: set = set()
         self.added: set = set()
         self.dirty = False
 
     def put(self, key: Hashable, value: Any) -> None:
         if _storable((key, value)):
             self.entries[key] = value
+            self.used.add(key)
             self.added.add(key)
             self.dirty = True
 
@@ -91,7 +94,7 @@ class _Section:
     def kept(self) -> dict:
         if len(self.entries) <= MAX_ENTRIES:
             return self.entries
-        return {k: v for k, v in self.entries.items() if k in self.added}
+        return {k: v for k, v in self.entries.items() if k in self.used}
 
 
 def _storable(value: object) -> bool:
@@ -102,9 +105,17 @@ def _storable(value: object) -> bool:
     return True
 
 
-def _unmarshal(raw: bytes | None) -> object:
+def _frame(data: object) -> bytes:
+    """marshal data behind the CRC-32 of its bytes (a damaged file is not trusted)."""
+    blob = marshal.dumps(data)
+    return zlib.crc32(blob).to_bytes(4, "little") + blob
+
+
+def _unframe(raw: bytes | None) -> object:
+    if not raw or len(raw) < 4 or int.from_bytes(raw[:4], "little") != zlib.crc32(raw[4:]):
+        return None
     try:
-        return marshal.loads(raw) if raw else None
+        return marshal.loads(raw[4:])
     except (EOFError, ValueError, TypeError):
         return None
 
@@ -156,7 +167,7 @@ class Store:
     def compiled(self, engine: str, tag: str) -> _Section:
         if self._compiled is None:
             self._compiled = {}
-            data = _unmarshal(self._read(COMPILED_FILE))
+            data = _unframe(self._read(COMPILED_FILE))
             if isinstance(data, dict):
                 for key, entries in data.items():
                     if isinstance(key, tuple) and len(key) == 2:
@@ -173,7 +184,7 @@ class Store:
         if self._rules is None:
             self._rules = {"packs": _Section(), "memo": _Section()}
             self._stamp = source_stamp()
-            data = _unmarshal(self._read(self._rules_file()))
+            data = _unframe(self._read(self._rules_file()))
             if isinstance(data, dict) and data.get("stamp") == self._stamp:
                 for name in self._rules:
                     self._rules[name] = _Section(data.get(name))
@@ -190,15 +201,15 @@ class Store:
         if self._compiled is not None and any(s.dirty for s in self._compiled.values()):
             sections = self._compiled
             if sum(len(s.entries) for s in sections.values()) > MAX_ENTRIES:
-                sections = {k: s for k, s in sections.items() if s.added}
+                sections = {k: s for k, s in sections.items() if s.used}
             data = {key: section.kept() for key, section in sections.items()}
-            self._write(COMPILED_FILE, marshal.dumps(data))
+            self._write(COMPILED_FILE, _frame(data))
             for section in self._compiled.values():
                 section.dirty = False
         if self._rules is not None and any(s.dirty for s in self._rules.values()):
             data = {"stamp": self._stamp}
             data.update({name: section.kept() for name, section in self._rules.items()})
-            self._write(self._rules_file(), marshal.dumps(data))
+            self._write(self._rules_file(), _frame(data))
             for section in self._rules.values():
                 section.dirty = False
 
@@ -230,9 +241,9 @@ def _unlink(path: str) -> None:
 def _private(st: os.stat_result) -> bool:
     """A cache file another user could have written is not read."""
     getuid = getattr(os, "getuid", None)
-    if getuid is not None and st.st_uid != getuid():
-        return False
-    return not st.st_mode & 0o022
+    if getuid is None:  # Windows: no owner or mode bits to check
+        return True
+    return st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 _STAMP: tuple | None = None
@@ -324,6 +335,7 @@ def re_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     found = section.entries.get(key)
     compiled = None
     if found is not None:
+        section.used.add(key)
         try:
             flags_, code, groups, groupindex, indexgroup = found
             compiled = _sre.compile(
@@ -398,6 +410,7 @@ def regex_compile(pattern: str, flags: int = 0):
     found = section.entries.get(key)
     compiled = None
     if found is not None:
+        section.used.add(key)
         try:
             compiled = build(*found)
         except Exception:  # noqa: BLE001 - a damaged entry: compile afresh
@@ -438,6 +451,8 @@ def persisted(name: str) -> Callable[[_F], _F]:
                 value = func(*args)
                 # int flags, not enum members: marshal stores plain values only
                 memo.put((name, tuple(_plain_int(a) for a in args)), value)
+            else:
+                memo.used.add((name, args))
             return value
 
         cached.__wrapped__ = func  # type: ignore[attr-defined]
@@ -486,6 +501,7 @@ def pack_rules(
     section = store.rules("packs")
     found = section.entries.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp:
+        section.used.add(key)
         try:
             return [decode(state) for state in found[1]]
         except Exception:  # noqa: BLE001 - an entry of another layout: load afresh

@@ -152,8 +152,10 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_dir() -> Path:
-    """The shipped packs: healthlint/_rules in a wheel, the top-level rules/ in a checkout."""
+    """The shipped packs: healthlint/_rules in a wheel, the top-level rules/ in a checkout.
+    (Found once per process: resolving the path costs a stat of every folder above.)"""
     here = Path(__file__).resolve().parent
     packaged = here / "_rules"
     if packaged.is_dir():
