@@ -14,6 +14,7 @@ import regex
 from helpers import DEMO_PACK, REPO, SAFE, demo_pack, run_cli, write
 
 from healthlint import cache
+from healthlint.config import Config
 from healthlint.packs import builtin_dir, load_pack, load_packs, rule_from_state, rule_state
 
 
@@ -424,3 +425,62 @@ def test_an_overfull_section_keeps_what_the_last_run_used(store, monkeypatch):
     _fresh(store)
     kept = cache.active().compiled("re", cache._RE_TAG).entries
     assert {k[0] for k in kept} == {"old1", "new"}
+
+
+FULL_CONFIG = """\
+packs: [hype, ./mine.yaml]
+select: [hype]
+ignore: [hype.game-]
+severity: {hype: info, hype.miracle: warning}
+per_path:
+  - paths: ["drafts/**"]
+    ignore: [hype]
+  - paths: ["*.html"]
+    severity: {hype.game-changer: off}
+include: ["*.md"]
+exclude: [vendor]
+fail_on: error
+brands: [Acme Clinic]
+options:
+  hype.miracle: {limit: 3, keywords: [miracle]}
+"""
+
+
+def test_config_round_trips_through_the_cache(store, tmp_path):
+    from dataclasses import fields
+
+    from healthlint.config import config_from_state, config_state, load_config
+
+    path = write(tmp_path / "healthlint.yaml", FULL_CONFIG)
+    first = load_config(path)
+    # every field holds a non-default value, so a field the state forgets would show
+    defaults = Config()
+    assert all(getattr(first, f.name) != getattr(defaults, f.name) for f in fields(Config))
+    assert config_from_state(config_state(first)) == first
+    cache.save()
+    _fresh(store)
+    assert cache.active().rules("configs").entries
+    again = load_config(path)
+    assert again == first and again.per_path[1].severity == {"hype.game-changer": "off"}
+    write(path, FULL_CONFIG.replace("fail_on: error", "fail_on: info"))
+    _fresh(store)
+    assert load_config(path).fail_on == "info"
+
+
+def test_warm_run_with_a_yaml_config_does_not_import_yaml(tmp_path):
+    folder = tmp_path / "cache"
+    write(tmp_path / "healthlint.yaml", "ignore: [hype]\nfail_on: never\n")
+    write(tmp_path / "a.md", SAFE + "\n")
+    _cli(["check", "a.md"], tmp_path, folder)
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "code = main(['check', 'a.md'])\n"
+        "sys.stderr.write(f'{code} ' + ' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HEALTHLINT_CACHE_DIR": str(folder)}
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    code, *loaded = proc.stderr.split()
+    assert code == "0"  # the config's fail_on: never (the file has errors)
+    assert "healthlint.cli" in loaded and "yaml" not in loaded

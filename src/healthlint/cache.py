@@ -14,10 +14,11 @@ data only: reading them runs no code and needs no other module):
   what its compiler hands to `_sre.compile` (the program, flags and groups), so
   loading skips re's pure-Python parser and code generator. Nothing here depends on
   healthlint's own code.
-* `rules-N-STAMP.bin`: each pack file's validated rules, keyed by the file's path, size,
-  mtime and CRC-32, and the results of pure pattern analyses (`persisted`), both valid
-  only for the healthlint source they were made with (version, Python version and the
-  size and mtime of every module: an edited checkout never reads stale results).
+* `rules-N-STAMP.bin`: each pack file's validated rules and each config file's
+  settings, keyed by the file's path, size, mtime and CRC-32, and the results of pure
+  pattern analyses (`persisted`), all valid only for the healthlint source they were
+  made with (version, Python version and the size and mtime of every module: an
+  edited checkout never reads stale results).
 
 Library calls use no cache: `enable(folder)` turns it on (the command line does, unless
 `--no-cache`), and `save()` writes what is new. A missing, unreadable, corrupt or
@@ -180,9 +181,10 @@ class Store:
     # -- rules and analyses --------------------------------------------------------------
 
     def rules(self, part: str) -> _Section:
-        """The section `part` ("packs" or "memo") of the rules file of this source."""
+        """The section `part` ("packs", "configs" or "memo") of the rules file of this
+        source."""
         if self._rules is None:
-            self._rules = {"packs": _Section(), "memo": _Section()}
+            self._rules = {"packs": _Section(), "configs": _Section(), "memo": _Section()}
             self._stamp = source_stamp()
             data = _unframe(self._read(self._rules_file()))
             if isinstance(data, dict) and data.get("stamp") == self._stamp:
@@ -469,18 +471,20 @@ def _plain_int(value: Any) -> Any:
     return value
 
 
-# -- rule packs ------------------------------------------------------------------------------
+# -- rule packs and config files ----------------------------------------------------------
 
 
-def pack_rules(
+def file_result(
+    part: str,
     path: Path,
-    load: Callable[[Path, str | None], list],
-    encode: Callable[[Any], tuple],
-    decode: Callable[[tuple], Any],
-) -> list:
-    """`load(path, text)` for a pack file, or its rules from the cache when the file's
-    path, size, mtime and CRC-32 match. `load` raises for a broken pack (not cached);
-    `encode` and `decode` turn a rule into plain data and back."""
+    load: Callable[[Path, str | None], Any],
+    encode: Callable[[Any], object],
+    decode: Callable[[Any], Any],
+) -> Any:
+    """`load(path, text)` for a pack or config file, or its result from the cache (section
+    `part` of the rules file) when the file's path, size, mtime and CRC-32 match. `load`
+    raises for a broken file (not cached); `encode` and `decode` turn the result into
+    plain data and back."""
     store = _STORE
     try:
         with open(path, "rb") as f:
@@ -498,14 +502,28 @@ def pack_rules(
         return load(path, text)
     key = (os.path.abspath(path), str(path))
     stamp = (st.st_size, st.st_mtime_ns, zlib.crc32(raw))
-    section = store.rules("packs")
+    section = store.rules(part)
     found = section.entries.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp:
         section.used.add(key)
         try:
-            return [decode(state) for state in found[1]]
+            return decode(found[1])
         except Exception:  # noqa: BLE001 - an entry of another layout: load afresh
             pass
-    rules = load(path, text)
-    section.put(key, (stamp, tuple(encode(r) for r in rules)))
-    return rules
+    result = load(path, text)
+    section.put(key, (stamp, encode(result)))
+    return result
+
+
+def pack_rules(
+    path: Path,
+    load: Callable[[Path, str | None], list],
+    encode: Callable[[Any], tuple],
+    decode: Callable[[tuple], Any],
+) -> list:
+    """The rules of a pack file (file_result with one `encode`/`decode` per rule)."""
+    return file_result(
+        "packs", path, load,
+        lambda rules: tuple(encode(r) for r in rules),
+        lambda states: [decode(state) for state in states],
+    )

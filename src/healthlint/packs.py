@@ -316,8 +316,8 @@ def _rule_fields() -> tuple[str, ...]:
 
 
 def _plain(value: object) -> object:
-    """A YAML value with its mappings as plain dicts: rules are cached as pickles, which
-    must not need the YAML loader's classes (and so the YAML library) to be read."""
+    """A YAML value with its mappings as plain dicts: rules and configs are cached as
+    plain data (marshal), without the YAML loader's classes."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
