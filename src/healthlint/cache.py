@@ -8,12 +8,11 @@ the user's cache folder ($HEALTHLINT_CACHE_DIR, else $XDG_CACHE_HOME/healthlint,
 data only: reading them runs no code and needs no other module):
 
 * `compiled-N.bin`: compiled regular expressions, keyed by pattern and flags, in one
-  section per engine and engine version. An entry of the `regex` module
-  is what it pickles a compiled pattern as (its compiled program, rebuilt without
-  parsing by the function its pickle names); an entry of the stdlib `re` module is
-  what its compiler hands to `_sre.compile` (the program, flags and groups), so
-  loading skips re's pure-Python parser and code generator. Nothing here depends on
-  healthlint's own code.
+  section per engine and engine version. An entry of the `regex` module is what it
+  pickles a compiled pattern as (its compiled program, rebuilt without parsing by the
+  function its pickles name); an entry of the stdlib `re` module is what its compiler
+  hands to `_sre.compile` (the program, flags and groups), so loading skips re's
+  pure-Python parser and code generator. Nothing here depends on healthlint's code.
 * `rules-N-STAMP.bin`: each pack file's validated rules and each config file's
   settings, keyed by the file's path, size, mtime and CRC-32, and the results of pure
   pattern analyses (`persisted`), all valid only for the healthlint source they were
@@ -47,7 +46,7 @@ COMPILED_FILE = f"compiled-{FORMAT}.bin"
 RULES_PREFIX = f"rules-{FORMAT}-"
 #: rules files (one per healthlint source: version, checkout) kept in the folder
 KEEP_RULES_FILES = 8
-#: entries per section kept across runs; beyond that only those added by the last run stay
+#: entries kept across runs; beyond that only those the saving run read or wrote stay
 MAX_ENTRIES = 20000
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -70,7 +69,7 @@ def default_dir() -> Path | None:
 
 
 class _Section:
-    """One dictionary of entries, and what this run added to it."""
+    """One dictionary of entries, and which of them this run used and added."""
 
     __slots__ = ("entries", "used", "added", "dirty")
 
@@ -297,7 +296,7 @@ def active() -> Store | None:
 
 
 def save() -> None:
-    """Write what this run added to the cache (never raises for a cache problem)."""
+    """Write what this run added to the cache (a cache problem is never an error)."""
     if _STORE is not None:
         _STORE.save()
 
