@@ -484,3 +484,10 @@ def test_warm_run_with_a_yaml_config_does_not_import_yaml(tmp_path):
     code, *loaded = proc.stderr.split()
     assert code == "0"  # the config's fail_on: never (the file has errors)
     assert "healthlint.cli" in loaded and "yaml" not in loaded
+
+
+def test_the_stamp_names_the_installed_yaml_and_regex():
+    import yaml
+
+    libraries = {name: origin for name, origin, *_ in cache.source_stamp()[3]}
+    assert libraries == {"yaml": yaml.__file__, "regex": regex.__file__}

@@ -16,8 +16,8 @@ data only: reading them runs no code and needs no other module):
 * `rules-N-STAMP.bin`: each pack file's validated rules and each config file's
   settings, keyed by the file's path, size, mtime and CRC-32, and the results of pure
   pattern analyses (`persisted`), all valid only for the healthlint source they were
-  made with (version, Python version and the size and mtime of every module: an
-  edited checkout never reads stale results).
+  made with (version, Python version, the size and mtime of every module, and the
+  installed PyYAML and regex: an edited checkout never reads stale results).
 
 Library calls use no cache: `enable(folder)` turns it on (the command line does, unless
 `--no-cache`), and `save()` writes what is new. A missing, unreadable, corrupt or
@@ -252,7 +252,8 @@ _STAMP: tuple | None = None
 
 def source_stamp() -> tuple:
     """What the cached rules and analyses were made by: healthlint's version, the Python
-    version, and the size and mtime of every module of the package."""
+    version, the size and mtime of every module of the package, and the installed
+    PyYAML and regex."""
     global _STAMP
     if _STAMP is None:
         root = os.path.dirname(os.path.abspath(__file__))
@@ -270,8 +271,26 @@ def source_stamp() -> tuple:
                 elif entry.name.endswith(".py"):
                     st = entry.stat()
                     files.append((entry.path, st.st_size, st.st_mtime_ns))
-        _STAMP = (__version__, sys.version, tuple(sorted(files)))
+        _STAMP = (__version__, sys.version, tuple(sorted(files)), _libraries())
     return _STAMP
+
+
+def _libraries() -> tuple:
+    """Where the libraries that loading and analysing rules rely on are installed, and
+    the size and mtime of their main file (an upgrade reinstalls them), found without
+    importing them."""
+    from importlib.machinery import PathFinder
+
+    found = []
+    for name in ("yaml", "regex"):
+        try:
+            spec = PathFinder.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            st = os.stat(origin) if origin else None
+        except (OSError, ImportError, ValueError):
+            origin, st = None, None
+        found.append((name, origin, st.st_size if st else 0, st.st_mtime_ns if st else 0))
+    return tuple(found)
 
 
 # -- the active store ----------------------------------------------------------------------
