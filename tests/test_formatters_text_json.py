@@ -123,6 +123,18 @@ def test_json_output_is_the_contract(result):
     assert (multi["end_line"], multi["end_column"], multi["text"]) == (6, 6, "truly\nsafe.")
 
 
+def test_each_json_finding_is_its_to_dict(result):
+    from healthlint.formatters.json import finding_json
+
+    odd = result.findings[0].__class__(
+        "dir/é \"q\".md", 1, 2, 3, 4, "r.x", "hype", Severity.INFO, "tab\there\u2028", "a\\b\n",
+    )
+    for f in (*result.findings, odd):
+        line = finding_json(f)
+        assert json.loads(line) == f.to_dict()
+        assert line == json.dumps(f.to_dict(), ensure_ascii=False)
+
+
 def test_json_sorts_findings_by_path_line_column_rule(result):
     shuffled = result._replace(findings=tuple(reversed(result.findings)))
     assert render(shuffled, "json") == render(result, "json")

@@ -126,7 +126,10 @@ _NAMED_WITH_YEAR = (
 )
 # Phrases that introduce a source a few words on ("according to a 2021 report by the CDC").
 _REPORTING_PHRASES = (
-    "according to", "as reported by", "reported by", "published by", "published in"
+    "according to", "as reported by", "reported by", "published by", "published in",
+    # the body behind a survey or study: "a survey commissioned by the British Heart
+    # Foundation", "a poll conducted by YouGov"
+    "commissioned by", "conducted by", "carried out by", "compiled by",
 )
 # Words that, followed by "by", "from" or "at", must name the source at once ("data from
 # the CDC", "researchers at Harvard"; not "data from 1,200 men").

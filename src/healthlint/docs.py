@@ -133,7 +133,8 @@ def _kinds(names: list[str]) -> list[str]:
         for key, schema in sorted(kind.options.items()):
             meaning = " ".join(str(schema.get("description", "")).split()).replace("|", "\\|")
             value = schema_check.describe(schema).replace("|", "\\|")
-            out.append(f"| `{key}`{' (required)' if key in required else ''} | {value} | {meaning} |")
+            mark = " (required)" if key in required else ""
+            out.append(f"| `{key}`{mark} | {value} | {meaning} |")
         out.append("")
     return out
 

@@ -4,8 +4,8 @@ A link is commercial when its URL matches `url_patterns` (affiliate tags, tracki
 redirects, shop paths) or its text matches `link_text_patterns` ("buy now"). The FTC
 wants the material connection disclosed clearly and before the reader acts on the
 recommendation, so the rule reports the first commercial link unless a `disclosure`
-phrase occurs earlier in the document. One finding per document at most, on the
-link's text.
+phrase occurs earlier in the document or in the link's own text ("available in our
+shop"). One finding per document at most, on the link's text.
 
 Links come from the reader (`Block.links`). A plain-text file has no link markup, so
 there URLs written out in the text are read as links.
@@ -88,7 +88,8 @@ class LinkDisclosureKind(Kind):
             return
         index, start, end, url = first
         prose = doc.prose
-        if self.disclosure.search(prose.text, 0, prose.starts[index] + start):
+        # the link's own text may disclose too: "[available in our shop](...)"
+        if self.disclosure.search(prose.text, 0, prose.starts[index] + end):
             return
         block = prose.blocks[index]
         if end <= start:  # a link without text (an image): point at the block's start

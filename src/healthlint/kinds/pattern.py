@@ -45,7 +45,7 @@ _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _WEAK_NEGATION = (
     r"no|not|never|cannot|can\s*not|can't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
     r"won't|wouldn't|shouldn't|nor|neither|there\s+is\s+no|there\s+are\s+no|nothing|"
-    r"rarely|none\s+of|no\s+one|nobody|avoid"
+    r"rarely|none(?:\s+of)?|no\s+one|nobody|avoid"
 )
 _STRONG_NEGATION = (
     r"no\s+(?:good\s+|strong\s+|scientific\s+|clinical\s+|reliable\s+)?(?:evidence|proof)|"
@@ -59,7 +59,7 @@ _STRONG_NEGATION = (
 _PSEUDO_NEGATION = (
     r"not\s+only|not\s+just|no\s+doubt|without\s+a\s+doubt|beyond\s+(?:any\s+)?doubt|"
     r"no\s+wonder|nothing\s+but|not\s+necessarily|not\s+to\s+mention|if\s+not|no\s+longer|"
-    r"no\s+need\s+to\s+worry|no\s+matter"
+    r"no\s+need\s+to\s+worry|no\s+matter|none\s+other\s+than|second\s+to\s+none"
 )
 _POST_NEGATION = (
     r"is\s+a\s+myth|are\s+a\s+myth|is\s+false|is\s+untrue|is\s+not\s+true|isn't\s+true|"
