@@ -40,12 +40,15 @@ from typing import Any, TypeVar
 from healthlint import __version__
 
 ENV_DIR = "HEALTHLINT_CACHE_DIR"
-#: bump when the layout of a cache file changes
-FORMAT = 2
+#: bump when the layout of a cache file changes (2: marshal; 3: behind a CRC-32)
+FORMAT = 3
 COMPILED_FILE = f"compiled-{FORMAT}.bin"
 RULES_PREFIX = f"rules-{FORMAT}-"
 #: rules files (one per healthlint source: version, checkout) kept in the folder
 KEEP_RULES_FILES = 8
+#: files of other layouts are removed when no run has written them for this long (they
+#: may belong to another installed healthlint that shares the folder)
+STALE_NS = 30 * 24 * 3600 * 10**9
 #: entries kept across runs; beyond that only those the saving run read or wrote stay
 MAX_ENTRIES = 20000
 
@@ -216,9 +219,13 @@ class Store:
 
 
 def _prune(folder: Path, keep: str) -> None:
-    """Remove cache files of other layouts (other healthlint versions), and rules files
-    beyond the KEEP_RULES_FILES most recently written (old checkouts)."""
+    """Remove cache files of other layouts (other healthlint versions) that no run has
+    written for STALE_NS, and rules files beyond the KEEP_RULES_FILES most recently
+    written (old checkouts)."""
+    import time
+
     rules = []
+    old = time.time_ns() - STALE_NS
     for entry in os.scandir(folder):
         name = entry.name
         if not name.endswith(".bin") or name == keep:
@@ -226,7 +233,8 @@ def _prune(folder: Path, keep: str) -> None:
         if name.startswith(RULES_PREFIX):
             rules.append((entry.stat().st_mtime_ns, entry.path))
         elif name.startswith(("compiled-", "rules-")) and name != COMPILED_FILE:
-            _unlink(entry.path)
+            if entry.stat().st_mtime_ns < old:
+                _unlink(entry.path)
     rules.sort(reverse=True)
     for _, path in rules[KEEP_RULES_FILES - 1 :]:
         _unlink(path)
