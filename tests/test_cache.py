@@ -14,6 +14,7 @@ import regex
 from helpers import DEMO_PACK, REPO, SAFE, demo_pack, run_cli, write
 
 from healthlint import cache
+from healthlint.config import Config
 from healthlint.packs import builtin_dir, load_pack, load_packs, rule_from_state, rule_state
 
 
@@ -215,8 +216,11 @@ def test_an_edited_module_invalidates_rules_and_analyses(store, monkeypatch):
 
 
 def test_old_layouts_and_old_checkouts_are_pruned(store, monkeypatch):
-    for name in ("compiled-1.bin", "rules-1.bin", "rules-0-abc.bin"):
+    for name in ("compiled-1.bin", "rules-1.bin", "rules-0-abc.bin", "compiled-2.bin"):
         write(store / name, "old")
+    for name in ("compiled-1.bin", "rules-1.bin", "rules-0-abc.bin"):
+        os.utime(store / name, ns=(0, 0))  # long unwritten: gone
+    # another installed version's file in use (recently written) stays
     write(store / "notes.txt", "not ours")
     stamp = cache.source_stamp()
     for i in range(cache.KEEP_RULES_FILES + 3):
@@ -226,7 +230,8 @@ def test_old_layouts_and_old_checkouts_are_pruned(store, monkeypatch):
         cache.save()
         os.utime(_newest(store), ns=(i * 10**9, i * 10**9))
     names = sorted(p.name for p in store.iterdir())
-    assert "notes.txt" in names and "compiled-1.bin" not in names and "rules-1.bin" not in names
+    assert "notes.txt" in names and "compiled-2.bin" in names
+    assert not {"compiled-1.bin", "rules-1.bin", "rules-0-abc.bin"} & set(names)
     assert len([n for n in names if n.startswith(cache.RULES_PREFIX)]) == cache.KEEP_RULES_FILES
 
 
@@ -308,6 +313,13 @@ def test_corrupt_cache_files_are_ignored_and_replaced(tmp_path, article):
     for name in (cache.COMPILED_FILE, rules_file):
         data = (folder / name).read_bytes()
         (folder / name).write_bytes(data[: len(data) // 2])
+    assert _cli(args, tmp_path, folder).stdout == good.stdout
+    # one flipped byte inside a valid file: the checksum catches it
+    for name in (cache.COMPILED_FILE, rules_file):
+        data = bytearray((folder / name).read_bytes())
+        data[len(data) // 2] ^= 0x20
+        (folder / name).write_bytes(bytes(data))
+        assert cache._unframe(bytes(data)) is None
     assert _cli(args, tmp_path, folder).stdout == good.stdout
 
 
@@ -403,3 +415,83 @@ def test_main_restores_the_garbage_collector(tmp_path, capsys):
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_an_overfull_section_keeps_what_the_last_run_used(store, monkeypatch):
+    for i in range(6):
+        cache.re_compile(rf"old{i}")
+    cache.save()
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    _fresh(store)
+    cache.re_compile("old1")  # read from the cache
+    cache.re_compile("new")  # added
+    cache.save()
+    _fresh(store)
+    kept = cache.active().compiled("re", cache._RE_TAG).entries
+    assert {k[0] for k in kept} == {"old1", "new"}
+
+
+FULL_CONFIG = """\
+packs: [hype, ./mine.yaml]
+select: [hype]
+ignore: [hype.game-]
+severity: {hype: info, hype.miracle: warning}
+per_path:
+  - paths: ["drafts/**"]
+    ignore: [hype]
+  - paths: ["*.html"]
+    severity: {hype.game-changer: off}
+include: ["*.md"]
+exclude: [vendor]
+fail_on: error
+brands: [Acme Clinic]
+options:
+  hype.miracle: {limit: 3, keywords: [miracle]}
+"""
+
+
+def test_config_round_trips_through_the_cache(store, tmp_path):
+    from dataclasses import fields
+
+    from healthlint.config import config_from_state, config_state, load_config
+
+    path = write(tmp_path / "healthlint.yaml", FULL_CONFIG)
+    first = load_config(path)
+    # every field holds a non-default value, so a field the state forgets would show
+    defaults = Config()
+    assert all(getattr(first, f.name) != getattr(defaults, f.name) for f in fields(Config))
+    assert config_from_state(config_state(first)) == first
+    cache.save()
+    _fresh(store)
+    assert cache.active().rules("configs").entries
+    again = load_config(path)
+    assert again == first and again.per_path[1].severity == {"hype.game-changer": "off"}
+    write(path, FULL_CONFIG.replace("fail_on: error", "fail_on: info"))
+    _fresh(store)
+    assert load_config(path).fail_on == "info"
+
+
+def test_warm_run_with_a_yaml_config_does_not_import_yaml(tmp_path):
+    folder = tmp_path / "cache"
+    write(tmp_path / "healthlint.yaml", "ignore: [hype]\nfail_on: never\n")
+    write(tmp_path / "a.md", SAFE + "\n")
+    _cli(["check", "a.md"], tmp_path, folder)
+    probe = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "code = main(['check', 'a.md'])\n"
+        "sys.stderr.write(f'{code} ' + ' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HEALTHLINT_CACHE_DIR": str(folder)}
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    code, *loaded = proc.stderr.split()
+    assert code == "0"  # the config's fail_on: never (the file has errors)
+    assert "healthlint.cli" in loaded and "yaml" not in loaded
+
+
+def test_the_stamp_names_the_installed_yaml_and_regex():
+    import yaml
+
+    libraries = {name: origin for name, origin, *_ in cache.source_stamp()[3]}
+    assert libraries == {"yaml": yaml.__file__, "regex": regex.__file__}

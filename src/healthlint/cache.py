@@ -8,16 +8,16 @@ the user's cache folder ($HEALTHLINT_CACHE_DIR, else $XDG_CACHE_HOME/healthlint,
 data only: reading them runs no code and needs no other module):
 
 * `compiled-N.bin`: compiled regular expressions, keyed by pattern and flags, in one
-  section per engine and engine version. An entry of the `regex` module
-  is what it pickles a compiled pattern as (its compiled program, rebuilt without
-  parsing by the function its pickle names); an entry of the stdlib `re` module is
-  what its compiler hands to `_sre.compile` (the program, flags and groups), so
-  loading skips re's pure-Python parser and code generator. Nothing here depends on
-  healthlint's own code.
-* `rules-N-STAMP.bin`: each pack file's validated rules, keyed by the file's path, size,
-  mtime and CRC-32, and the results of pure pattern analyses (`persisted`), both valid
-  only for the healthlint source they were made with (version, Python version and the
-  size and mtime of every module: an edited checkout never reads stale results).
+  section per engine and engine version. An entry of the `regex` module is what it
+  pickles a compiled pattern as (its compiled program, rebuilt without parsing by the
+  function its pickles name); an entry of the stdlib `re` module is what its compiler
+  hands to `_sre.compile` (the program, flags and groups), so loading skips re's
+  pure-Python parser and code generator. Nothing here depends on healthlint's code.
+* `rules-N-STAMP.bin`: each pack file's validated rules and each config file's
+  settings, keyed by the file's path, size, mtime and CRC-32, and the results of pure
+  pattern analyses (`persisted`), all valid only for the healthlint source they were
+  made with (version, Python version, the size and mtime of every module, and the
+  installed PyYAML and regex: an edited checkout never reads stale results).
 
 Library calls use no cache: `enable(folder)` turns it on (the command line does, unless
 `--no-cache`), and `save()` writes what is new. A missing, unreadable, corrupt or
@@ -40,13 +40,16 @@ from typing import Any, TypeVar
 from healthlint import __version__
 
 ENV_DIR = "HEALTHLINT_CACHE_DIR"
-#: bump when the layout of a cache file changes
-FORMAT = 2
+#: bump when the layout of a cache file changes (2: marshal; 3: behind a CRC-32)
+FORMAT = 3
 COMPILED_FILE = f"compiled-{FORMAT}.bin"
 RULES_PREFIX = f"rules-{FORMAT}-"
 #: rules files (one per healthlint source: version, checkout) kept in the folder
 KEEP_RULES_FILES = 8
-#: entries per section kept across runs; beyond that only those added by the last run stay
+#: files of other layouts are removed when no run has written them for this long (they
+#: may belong to another installed healthlint that shares the folder)
+STALE_NS = 30 * 24 * 3600 * 10**9
+#: entries kept across runs; beyond that only those the saving run read or wrote stay
 MAX_ENTRIES = 20000
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -69,18 +72,21 @@ def default_dir() -> Path | None:
 
 
 class _Section:
-    """One dictionary of entries, and what this run added to it."""
+    """One dictionary of entries, and which of them this run used and added."""
 
-    __slots__ = ("entries", "added", "dirty")
+    __slots__ = ("entries", "used", "added", "dirty")
 
     def __init__(self, entries: object = None) -> None:
         self.entries: dict = entries if isinstance(entries, dict) else {}
+        #: keys this run read or wrote: what stays when the section outgrows MAX_ENTRIES
+        self.used: set = set()
         self.added: set = set()
         self.dirty = False
 
     def put(self, key: Hashable, value: Any) -> None:
         if _storable((key, value)):
             self.entries[key] = value
+            self.used.add(key)
             self.added.add(key)
             self.dirty = True
 
@@ -91,7 +97,7 @@ class _Section:
     def kept(self) -> dict:
         if len(self.entries) <= MAX_ENTRIES:
             return self.entries
-        return {k: v for k, v in self.entries.items() if k in self.added}
+        return {k: v for k, v in self.entries.items() if k in self.used}
 
 
 def _storable(value: object) -> bool:
@@ -102,9 +108,17 @@ def _storable(value: object) -> bool:
     return True
 
 
-def _unmarshal(raw: bytes | None) -> object:
+def _frame(data: object) -> bytes:
+    """marshal data behind the CRC-32 of its bytes (a damaged file is not trusted)."""
+    blob = marshal.dumps(data)
+    return zlib.crc32(blob).to_bytes(4, "little") + blob
+
+
+def _unframe(raw: bytes | None) -> object:
+    if not raw or len(raw) < 4 or int.from_bytes(raw[:4], "little") != zlib.crc32(raw[4:]):
+        return None
     try:
-        return marshal.loads(raw) if raw else None
+        return marshal.loads(raw[4:])
     except (EOFError, ValueError, TypeError):
         return None
 
@@ -156,7 +170,7 @@ class Store:
     def compiled(self, engine: str, tag: str) -> _Section:
         if self._compiled is None:
             self._compiled = {}
-            data = _unmarshal(self._read(COMPILED_FILE))
+            data = _unframe(self._read(COMPILED_FILE))
             if isinstance(data, dict):
                 for key, entries in data.items():
                     if isinstance(key, tuple) and len(key) == 2:
@@ -169,11 +183,12 @@ class Store:
     # -- rules and analyses --------------------------------------------------------------
 
     def rules(self, part: str) -> _Section:
-        """The section `part` ("packs" or "memo") of the rules file of this source."""
+        """The section `part` ("packs", "configs" or "memo") of the rules file of this
+        source."""
         if self._rules is None:
-            self._rules = {"packs": _Section(), "memo": _Section()}
+            self._rules = {"packs": _Section(), "configs": _Section(), "memo": _Section()}
             self._stamp = source_stamp()
-            data = _unmarshal(self._read(self._rules_file()))
+            data = _unframe(self._read(self._rules_file()))
             if isinstance(data, dict) and data.get("stamp") == self._stamp:
                 for name in self._rules:
                     self._rules[name] = _Section(data.get(name))
@@ -190,23 +205,27 @@ class Store:
         if self._compiled is not None and any(s.dirty for s in self._compiled.values()):
             sections = self._compiled
             if sum(len(s.entries) for s in sections.values()) > MAX_ENTRIES:
-                sections = {k: s for k, s in sections.items() if s.added}
+                sections = {k: s for k, s in sections.items() if s.used}
             data = {key: section.kept() for key, section in sections.items()}
-            self._write(COMPILED_FILE, marshal.dumps(data))
+            self._write(COMPILED_FILE, _frame(data))
             for section in self._compiled.values():
                 section.dirty = False
         if self._rules is not None and any(s.dirty for s in self._rules.values()):
             data = {"stamp": self._stamp}
             data.update({name: section.kept() for name, section in self._rules.items()})
-            self._write(self._rules_file(), marshal.dumps(data))
+            self._write(self._rules_file(), _frame(data))
             for section in self._rules.values():
                 section.dirty = False
 
 
 def _prune(folder: Path, keep: str) -> None:
-    """Remove cache files of other layouts (other healthlint versions), and rules files
-    beyond the KEEP_RULES_FILES most recently written (old checkouts)."""
+    """Remove cache files of other layouts (other healthlint versions) that no run has
+    written for STALE_NS, and rules files beyond the KEEP_RULES_FILES most recently
+    written (old checkouts)."""
+    import time
+
     rules = []
+    old = time.time_ns() - STALE_NS
     for entry in os.scandir(folder):
         name = entry.name
         if not name.endswith(".bin") or name == keep:
@@ -214,7 +233,8 @@ def _prune(folder: Path, keep: str) -> None:
         if name.startswith(RULES_PREFIX):
             rules.append((entry.stat().st_mtime_ns, entry.path))
         elif name.startswith(("compiled-", "rules-")) and name != COMPILED_FILE:
-            _unlink(entry.path)
+            if entry.stat().st_mtime_ns < old:
+                _unlink(entry.path)
     rules.sort(reverse=True)
     for _, path in rules[KEEP_RULES_FILES - 1 :]:
         _unlink(path)
@@ -230,9 +250,9 @@ def _unlink(path: str) -> None:
 def _private(st: os.stat_result) -> bool:
     """A cache file another user could have written is not read."""
     getuid = getattr(os, "getuid", None)
-    if getuid is not None and st.st_uid != getuid():
-        return False
-    return not st.st_mode & 0o022
+    if getuid is None:  # Windows: no owner or mode bits to check
+        return True
+    return st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 _STAMP: tuple | None = None
@@ -240,7 +260,8 @@ _STAMP: tuple | None = None
 
 def source_stamp() -> tuple:
     """What the cached rules and analyses were made by: healthlint's version, the Python
-    version, and the size and mtime of every module of the package."""
+    version, the size and mtime of every module of the package, and the installed
+    PyYAML and regex."""
     global _STAMP
     if _STAMP is None:
         root = os.path.dirname(os.path.abspath(__file__))
@@ -258,8 +279,26 @@ def source_stamp() -> tuple:
                 elif entry.name.endswith(".py"):
                     st = entry.stat()
                     files.append((entry.path, st.st_size, st.st_mtime_ns))
-        _STAMP = (__version__, sys.version, tuple(sorted(files)))
+        _STAMP = (__version__, sys.version, tuple(sorted(files)), _libraries())
     return _STAMP
+
+
+def _libraries() -> tuple:
+    """Where the libraries that loading and analysing rules rely on are installed, and
+    the size and mtime of their main file (an upgrade reinstalls them), found without
+    importing them."""
+    from importlib.machinery import PathFinder
+
+    found = []
+    for name in ("yaml", "regex"):
+        try:
+            spec = PathFinder.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            st = os.stat(origin) if origin else None
+        except (OSError, ImportError, ValueError):
+            origin, st = None, None
+        found.append((name, origin, st.st_size if st else 0, st.st_mtime_ns if st else 0))
+    return tuple(found)
 
 
 # -- the active store ----------------------------------------------------------------------
@@ -284,7 +323,7 @@ def active() -> Store | None:
 
 
 def save() -> None:
-    """Write what this run added to the cache (never raises for a cache problem)."""
+    """Write what this run added to the cache (a cache problem is never an error)."""
     if _STORE is not None:
         _STORE.save()
 
@@ -324,6 +363,7 @@ def re_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     found = section.entries.get(key)
     compiled = None
     if found is not None:
+        section.used.add(key)
         try:
             flags_, code, groups, groupindex, indexgroup = found
             compiled = _sre.compile(
@@ -398,6 +438,7 @@ def regex_compile(pattern: str, flags: int = 0):
     found = section.entries.get(key)
     compiled = None
     if found is not None:
+        section.used.add(key)
         try:
             compiled = build(*found)
         except Exception:  # noqa: BLE001 - a damaged entry: compile afresh
@@ -438,6 +479,8 @@ def persisted(name: str) -> Callable[[_F], _F]:
                 value = func(*args)
                 # int flags, not enum members: marshal stores plain values only
                 memo.put((name, tuple(_plain_int(a) for a in args)), value)
+            else:
+                memo.used.add((name, args))
             return value
 
         cached.__wrapped__ = func  # type: ignore[attr-defined]
@@ -454,18 +497,20 @@ def _plain_int(value: Any) -> Any:
     return value
 
 
-# -- rule packs ------------------------------------------------------------------------------
+# -- rule packs and config files ----------------------------------------------------------
 
 
-def pack_rules(
+def file_result(
+    part: str,
     path: Path,
-    load: Callable[[Path, str | None], list],
-    encode: Callable[[Any], tuple],
-    decode: Callable[[tuple], Any],
-) -> list:
-    """`load(path, text)` for a pack file, or its rules from the cache when the file's
-    path, size, mtime and CRC-32 match. `load` raises for a broken pack (not cached);
-    `encode` and `decode` turn a rule into plain data and back."""
+    load: Callable[[Path, str | None], Any],
+    encode: Callable[[Any], object],
+    decode: Callable[[Any], Any],
+) -> Any:
+    """`load(path, text)` for a pack or config file, or its result from the cache (section
+    `part` of the rules file) when the file's path, size, mtime and CRC-32 match. `load`
+    raises for a broken file (not cached); `encode` and `decode` turn the result into
+    plain data and back."""
     store = _STORE
     try:
         with open(path, "rb") as f:
@@ -483,13 +528,28 @@ def pack_rules(
         return load(path, text)
     key = (os.path.abspath(path), str(path))
     stamp = (st.st_size, st.st_mtime_ns, zlib.crc32(raw))
-    section = store.rules("packs")
+    section = store.rules(part)
     found = section.entries.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp:
+        section.used.add(key)
         try:
-            return [decode(state) for state in found[1]]
+            return decode(found[1])
         except Exception:  # noqa: BLE001 - an entry of another layout: load afresh
             pass
-    rules = load(path, text)
-    section.put(key, (stamp, tuple(encode(r) for r in rules)))
-    return rules
+    result = load(path, text)
+    section.put(key, (stamp, encode(result)))
+    return result
+
+
+def pack_rules(
+    path: Path,
+    load: Callable[[Path, str | None], list],
+    encode: Callable[[Any], tuple],
+    decode: Callable[[tuple], Any],
+) -> list:
+    """The rules of a pack file (file_result with one `encode`/`decode` per rule)."""
+    return file_result(
+        "packs", path, load,
+        lambda rules: tuple(encode(r) for r in rules),
+        lambda states: [decode(state) for state in states],
+    )

@@ -145,10 +145,45 @@ def _has_tool_section(path: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
-    """Read and validate a config file. Raises ConfigError listing every problem."""
+    """Read and validate a config file. Raises ConfigError listing every problem.
+    (The command line keeps the result in its start-up cache: reading a YAML file
+    means importing the YAML library.)"""
+    from healthlint.cache import file_result
+
+    return file_result("configs", path, _load_config, config_state, config_from_state)
+
+
+def config_state(config: Config) -> tuple:
+    """A config as plain data (for the start-up cache, which stores it with marshal)."""
+    from healthlint.packs import _plain
+
+    values = []
+    for name in _config_fields():
+        value = getattr(config, name)
+        if name == "per_path":
+            value = tuple((*p[:3], dict(p.severity)) for p in value)
+        values.append(_plain(dict(value) if isinstance(value, Mapping) else value))
+    return tuple(values)
+
+
+def config_from_state(state: tuple) -> Config:
+    """The config config_state(config) describes."""
+    fields = dict(zip(_config_fields(), state, strict=True))
+    fields["per_path"] = tuple(PathRules(*p) for p in fields["per_path"])
+    return Config(**fields)
+
+
+def _config_fields() -> tuple[str, ...]:
+    from dataclasses import fields
+
+    return tuple(f.name for f in fields(Config))
+
+
+def _load_config(path: Path, text: str | None = None) -> Config:
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError([Problem(shown, None, "config file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -152,8 +152,10 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_dir() -> Path:
-    """The shipped packs: healthlint/_rules in a wheel, the top-level rules/ in a checkout."""
+    """The shipped packs: healthlint/_rules in a wheel, the top-level rules/ in a checkout.
+    (Found once per process: resolving the path costs a stat of every folder above.)"""
     here = Path(__file__).resolve().parent
     packaged = here / "_rules"
     if packaged.is_dir():
@@ -314,8 +316,8 @@ def _rule_fields() -> tuple[str, ...]:
 
 
 def _plain(value: object) -> object:
-    """A YAML value with its mappings as plain dicts: rules are cached as pickles, which
-    must not need the YAML loader's classes (and so the YAML library) to be read."""
+    """A YAML value with its mappings as plain dicts: rules and configs are cached as
+    plain data (marshal), without the YAML loader's classes."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

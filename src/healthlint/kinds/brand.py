@@ -213,7 +213,7 @@ class BrandKind(Kind):
         self.heuristics = bool(opts.get("heuristics", True))
         self.commerce = Anchors(opts["commerce"]) if opts.get("commerce") else None
         links = _compile_list("link_urls", opts.get("link_urls", ()), re.IGNORECASE)
-        self.link_urls = re.compile("|".join(p.pattern for p in links), re.I) if links else None
+        self.link_urls = re_compile("|".join(p.pattern for p in links), re.I) if links else None
 
     # ---- learning names --------------------------------------------------------------
 
