@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Speed benchmarks for healthlint. Numbers, not assertions: run it and read them.
 
-    python3 benchmarks/bench.py one-file [--runs 30] [FILE]
-        median wall time of `healthlint check FILE` in a fresh process (the pre-commit
-        case), plus the slowest imports from `python -X importtime`.
-    python3 benchmarks/bench.py corpus [--files 2000] [--dir DIR]
-        wall time and peak memory of `healthlint check` over the deterministic corpus
-        built by ../shared/bench/make_corpus.py (every shipped pack on).
+python3 benchmarks/bench.py one-file [--runs 30] [--no-cache] [FILE]
+    median wall time of `healthlint check FILE` in a fresh process (the pre-commit
+    case; the first runs fill the start-up cache), plus the slowest imports from
+    `python -X importtime` (modules imported with importlib, such as the kinds, are
+    not listed there).
+python3 benchmarks/bench.py corpus [--files 2000] [--dir DIR]
+    wall time and peak memory of `healthlint check` over the deterministic corpus
+    built by ../shared/bench/make_corpus.py (every shipped pack on).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def healthlint_cmd() -> list[str]:
 def env() -> dict:
     e = dict(os.environ)
     e["PYTHONPATH"] = str(REPO / "src") + os.pathsep + e.get("PYTHONPATH", "")
+    # an installed package has its bytecode: measure with .pyc files written and read
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
     return e
 
 
@@ -41,6 +45,8 @@ def one_file(args) -> None:
     path = Path(args.file or DEFAULT_ARTICLE)
     words = len(path.read_text(encoding="utf-8").split())
     cmd = healthlint_cmd() + ["check", "--no-config", "--color", "never", str(path)]
+    if args.no_cache:
+        cmd.append("--no-cache")
     times = []
     for _ in range(args.runs + 2):
         t = time.perf_counter()
@@ -52,10 +58,21 @@ def one_file(args) -> None:
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], env=env())
         baseline.append(time.perf_counter() - t)
-    print(f"one file ({path.name}, {words} words), {args.runs} runs")
-    print(f"  median {statistics.median(times) * 1000:.1f} ms   min {min(times) * 1000:.1f} ms   "
-          f"max {max(times) * 1000:.1f} ms   (bare python start-up: {statistics.median(baseline) * 1000:.1f} ms)")
-    proc = subprocess.run([sys.executable, "-X", "importtime"] + cmd[1:], capture_output=True, text=True, env=env())
+    cache = "no cache" if args.no_cache else (
+        f"cache {os.environ.get('HEALTHLINT_CACHE_DIR') or 'default'}"
+    )
+    print(
+        f"one file ({path.name}, {words} words), {args.runs} runs, {cache}, "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    median, bare = statistics.median(times) * 1000, statistics.median(baseline) * 1000
+    print(
+        f"  median {median:.1f} ms   min {min(times) * 1000:.1f} ms   "
+        f"max {max(times) * 1000:.1f} ms   (bare python start-up: {bare:.1f} ms)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime"] + cmd[1:], capture_output=True, text=True, env=env()
+    )
     rows = []
     for line in proc.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
@@ -71,18 +88,41 @@ def one_file(args) -> None:
 
 
 def corpus(args) -> None:
-    target = Path(args.dir) if args.dir else Path(tempfile.gettempdir()) / f"healthlint-bench-{args.files}"
+    target = (
+        Path(args.dir)
+        if args.dir
+        else Path(tempfile.gettempdir()) / f"healthlint-bench-{args.files}"
+    )
     if not target.exists():
-        subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), "--out", str(target),
-                        "--files", str(args.files), "--seed", "1"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(SHARED / "bench" / "make_corpus.py"),
+                "--out",
+                str(target),
+                "--files",
+                str(args.files),
+                "--seed",
+                "1",
+            ],
+            check=True,
+        )
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    cmd = healthlint_cmd() + ["check", "--no-config", "--format", "json", "--fail-on", "never", str(target)]
+    cmd = healthlint_cmd() + [
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        str(target),
+    ]
     if args.jobs:
         cmd += ["--jobs", str(args.jobs)]
     results = []
     for _ in range(args.runs):
         t = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+        proc = subprocess.run(cmd, capture_output=True, env=env())
         results.append(time.perf_counter() - t)
         if proc.returncode not in (0, 1):
             sys.exit(f"healthlint failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
@@ -97,11 +137,14 @@ def corpus(args) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("one-file")
     a.add_argument("file", nargs="?")
     a.add_argument("--runs", type=int, default=30)
+    a.add_argument("--no-cache", action="store_true", help="measure without the start-up cache")
     b = sub.add_parser("corpus")
     b.add_argument("--files", type=int, default=2000)
     b.add_argument("--dir")

@@ -22,3 +22,16 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def shared() -> Path:
     return shared_dir()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Command-line runs in the tests keep their start-up cache in a folder of their own,
+    never in the user's ~/.cache (subprocesses inherit the variable)."""
+    old = os.environ.get("HEALTHLINT_CACHE_DIR")
+    os.environ["HEALTHLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("healthlint-cache"))
+    yield
+    if old is None:
+        os.environ.pop("HEALTHLINT_CACHE_DIR", None)
+    else:
+        os.environ["HEALTHLINT_CACHE_DIR"] = old

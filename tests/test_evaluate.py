@@ -23,22 +23,41 @@ def _synthetic_findings(gold, seed):
                 findings.append(_finding(g, lines, start, max(end, start + 1), cat))
         for _ in range(5):
             start = rng.randrange(0, len(g.text) - 10)
-            findings.append(_finding(g, lines, start, start + 5, rng.choice(["absolute-claim", "product-plug"])))
+            findings.append(
+                _finding(g, lines, start, start + 5, rng.choice(["absolute-claim", "product-plug"]))
+            )
     return findings
 
 
 def _finding(g, lines, start, end, category):
     line, col = lines.position(start)
     end_line, end_col = lines.position(end)
-    return {"path": g.text_path, "line": line, "column": col, "end_line": end_line, "end_column": end_col,
-            "rule": f"x.{category}", "category": category, "severity": "warning", "message": "m",
-            "text": g.text[start:end], "suggestion": None}
+    return {
+        "path": g.text_path,
+        "line": line,
+        "column": col,
+        "end_line": end_line,
+        "end_column": end_col,
+        "rule": f"x.{category}",
+        "category": category,
+        "severity": "warning",
+        "message": "m",
+        "text": g.text[start:end],
+        "suggestion": None,
+    }
 
 
 def _reference_table(shared, gold_paths, findings, tmp_path):
     path = tmp_path / "f.json"
     path.write_text(json.dumps({"version": 1, "findings": findings}), encoding="utf-8")
-    args = [sys.executable, str(shared / "gold" / "score.py"), "--root", str(shared), "--findings", str(path)]
+    args = [
+        sys.executable,
+        str(shared / "gold" / "score.py"),
+        "--root",
+        str(shared),
+        "--findings",
+        str(path),
+    ]
     for g in gold_paths:
         args += ["--gold", str(g)]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -74,12 +93,36 @@ def test_misses_and_false_positives_are_listed(tmp_path):
     gold, problems = evaluate.load_gold([str(tmp_path / "a.gold.yaml")], str(tmp_path))
     assert problems == []
     findings = [
-        {"path": "a.md", "line": 2, "column": 15, "end_line": 2, "end_column": 24, "rule": "r.safe",
-         "category": "absolute-claim", "text": "100% safe"},
-        {"path": "a.md", "line": 1, "column": 1, "end_line": 1, "end_column": 5, "rule": "r.safe",
-         "category": "absolute-claim", "text": "Line"},
-        {"path": "a.md", "line": 2, "column": 6, "end_line": 2, "end_column": 11, "rule": "r.hype",
-         "category": "hype", "text": "cream"},
+        {
+            "path": "a.md",
+            "line": 2,
+            "column": 15,
+            "end_line": 2,
+            "end_column": 24,
+            "rule": "r.safe",
+            "category": "absolute-claim",
+            "text": "100% safe",
+        },
+        {
+            "path": "a.md",
+            "line": 1,
+            "column": 1,
+            "end_line": 1,
+            "end_column": 5,
+            "rule": "r.safe",
+            "category": "absolute-claim",
+            "text": "Line",
+        },
+        {
+            "path": "a.md",
+            "line": 2,
+            "column": 6,
+            "end_line": 2,
+            "end_column": 11,
+            "rule": "r.hype",
+            "category": "hype",
+            "text": "cream",
+        },
     ]
     report = evaluate.score(gold, findings)
     s = report.categories["absolute-claim"]
@@ -94,6 +137,8 @@ def test_misses_and_false_positives_are_listed(tmp_path):
 
 def test_missing_quote_is_a_problem_not_a_crash(tmp_path):
     (tmp_path / "a.md").write_text("Plain text.\n", encoding="utf-8")
-    (tmp_path / "g.yaml").write_text("file: a.md\nlabels:\n  - {category: hype, quote: 'nowhere'}\n")
+    (tmp_path / "g.yaml").write_text(
+        "file: a.md\nlabels:\n  - {category: hype, quote: 'nowhere'}\n"
+    )
     gold, problems = evaluate.load_gold([str(tmp_path / "g.yaml")], str(tmp_path))
     assert gold[0].labels == () and "quote not found" in problems[0]

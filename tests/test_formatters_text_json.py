@@ -200,3 +200,41 @@ def test_summary(findings, files, expected):
 def test_registry_names_importable_functions():
     for name in FORMATTERS:
         assert callable(get_formatter(name))
+
+
+def _render_line_reference(line, start, end):
+    """render_line as it was before its fast path for plain ASCII lines."""
+    from healthlint.formatters.text import CONTEXT, MAX_WIDTH, _cell
+
+    cells, col = [], 0
+    for ch in line:
+        shown, width = _cell(ch, col)
+        cells.append((shown, col, width))
+        col += width
+    total = col
+    s_col = cells[start][1] if start < len(cells) else total
+    e_col = cells[end - 1][1] + cells[end - 1][2] if start < end <= len(cells) else s_col
+    carets = max(e_col - s_col, 1)
+    lo, hi = 0, total
+    if total > MAX_WIDTH:
+        lo = max(0, s_col - CONTEXT)
+        hi = min(total, max(lo + MAX_WIDTH, e_col))
+    text = "".join(shown for shown, c, w in cells if c >= lo and c + w <= hi)
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < total else ""
+    pad = len(prefix) + (s_col - lo)
+    return prefix + text + suffix, " " * pad + "^" * min(carets, max(hi - s_col, 1))
+
+
+def test_plain_ascii_lines_render_as_before():
+    import random
+
+    from healthlint.formatters.text import render_line
+
+    rng = random.Random(7)
+    words = ["safe", "100%", "no", "side", "effects,", "(CDC,", "2023)", "-", "x" * 40]
+    for _ in range(400):
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+        start = rng.randint(0, len(line) + 2)
+        end = rng.randint(start, len(line) + 3)
+        assert render_line(line, start, end) == _render_line_reference(line, start, end)

@@ -45,14 +45,44 @@ def test_today_comes_from_a_replaceable_function(monkeypatch):
 
 
 def test_first_key_in_preference_order_counts():
-    # last_reviewed wins over a later publication date; without it, updated wins over date
+    # last_reviewed counts, whatever the publication date
     text = DATED.replace("last_reviewed: 2022-03-15", "date: 2025-01-01\nlast_reviewed: 2021-01-10")
     found = check("freshness", text, today="2025-06-01")
     assert [where(f) for f in found] == [(4, 16, 4, 26, "2021-01-10")]
+    # with `keys` naming them, updated wins over date
     text = DATED.replace("last_reviewed: 2022-03-15", "date: 2019-01-01\nupdated: 2024-01-10")
-    assert check("freshness", text, today="2025-01-01") == []
-    found = check("freshness", text, today="2026-06-01")
+    keys = ["last_reviewed", "updated", "date"]
+    assert check("freshness", text, today="2025-01-01", keys=keys) == []
+    found = check("freshness", text, today="2026-06-01", keys=keys)
     assert [where(f) for f in found] == [(4, 10, 4, 20, "2024-01-10")]
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["date: 2015-01-01", "updated: 2015-01-01", "last_updated: 2015-01-01",
+     "modified: 2015-01-01", "published: 2015-01-01"],
+)
+def test_publication_and_update_dates_are_not_review_dates(front):
+    text = DATED.replace("last_reviewed: 2022-03-15", front)
+    assert check("freshness", text, today="2025-01-01") == []
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [("Updated March 2015", []), ("Published: 4 May 2015", []), ("Revised 2015-05-04", []),
+     ("Last reviewed: 4 May 2015", ["4 May 2015"]),
+     ("Medically reviewed by Dr Ana Ortiz, MD, on 4 May 2015", ["4 May 2015"]),
+     ("Reviewed on 2015-05-04 by the pharmacy team", ["2015-05-04"])],
+)
+def test_only_review_lines_in_the_text_count(line, expected):
+    text = f"# Gout\n\n{line}\n\nCherries will not cure gout.\n"
+    assert [f.text for f in check("freshness", text, today="2025-01-01")] == expected
+
+
+def test_text_cues_can_count_updates():
+    text = "# Gout\n\nUpdated March 2015\n\nRest the joint.\n"
+    found = check("freshness", text, today="2025-01-01", text_cues=["reviewed", "updated"])
+    assert [f.text for f in found] == ["March 2015"]
 
 
 def test_quoted_and_written_dates_in_front_matter():
@@ -68,9 +98,9 @@ def test_text_date_without_front_matter():
 
 
 def test_plain_text_with_crlf():
-    text = "Tennis elbow\r\nUpdated on 2020-01-05 by the editors\r\n"
+    text = "Tennis elbow\r\nReviewed on 2020-01-05 by the editors\r\n"
     found = check("freshness", text, path="a.txt", today="2024-06-01")
-    assert [where(f) for f in found] == [(2, 12, 2, 22, "2020-01-05")]
+    assert [where(f) for f in found] == [(2, 13, 2, 23, "2020-01-05")]
 
 
 def test_no_date_at_all_is_not_this_rules_business():

@@ -35,7 +35,7 @@ def test_line_index_round_trip_and_line_span():
 
 
 def test_decode_strips_bom_and_keeps_line_ends():
-    assert decode(codecs.BOM_UTF8 + "x\r\ny".encode()).text == "x\r\ny"
+    assert decode(codecs.BOM_UTF8 + b"x\r\ny").text == "x\r\ny"
     assert decode("é".encode("utf-16")).text == "é"
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from healthlint.cache import re_compile
 from healthlint.model import Block
 
 # ---------------------------------------------------------------------------------------
@@ -125,7 +126,10 @@ _NAMED_WITH_YEAR = (
 )
 # Phrases that introduce a source a few words on ("according to a 2021 report by the CDC").
 _REPORTING_PHRASES = (
-    "according to", "as reported by", "reported by", "published by", "published in"
+    "according to", "as reported by", "reported by", "published by", "published in",
+    # the body behind a survey or study: "a survey commissioned by the British Heart
+    # Foundation", "a poll conducted by YouGov"
+    "commissioned by", "conducted by", "carried out by", "compiled by",
 )
 # Words that, followed by "by", "from" or "at", must name the source at once ("data from
 # the CDC", "researchers at Harvard"; not "data from 1,200 men").
@@ -158,29 +162,29 @@ class _Patterns:
     """The compiled cue expressions (built once, on first use)."""
 
     def __init__(self) -> None:
-        self.strong = tuple((kind, re.compile(src)) for kind, src in _STRONG)
-        self.exponent_before = re.compile(_EXPONENT_BEFORE)
-        self.name_before = re.compile(_NAME_BEFORE)
-        self.named_with_year = re.compile(_NAMED_WITH_YEAR)
-        self.source_label = re.compile(_SOURCE_LABEL)
+        self.strong = tuple((kind, re_compile(src)) for kind, src in _STRONG)
+        self.exponent_before = re_compile(_EXPONENT_BEFORE)
+        self.name_before = re_compile(_NAME_BEFORE)
+        self.named_with_year = re_compile(_NAMED_WITH_YEAR)
+        self.source_label = re_compile(_SOURCE_LABEL)
         # on the lower-cased text
-        self.reporting = re.compile(
+        self.reporting = re_compile(
             r"\b(?:" + "|".join(re.escape(p) for p in _REPORTING_PHRASES) + r")\b"
         )
-        self.direct = re.compile(
-            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=len, reverse=True))
+        self.direct = re_compile(
+            r"\b(?:" + "|".join(sorted(_DIRECT_HEADS, key=lambda w: (-len(w), w)))
             + r") (?:by|from|at)\b"
         )
-        self.study_word = re.compile(
+        self.study_word = re_compile(
             r"\b(?:" + "|".join(re.escape(w) for w in _STUDY_WORDS) + r")"
         )
-        self.direct_name = re.compile(rf"\s+(?:the\s+)?(?P<name>{_NAME})")
-        self.tail = re.compile(r"(?:[\s,]+[\w'’&.\-]+){1,8}")
-        self.tail_cut = re.compile(r"[.;:!?)]\s|[;:!?)]$|,\s")
-        self.et_al = re.compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\b|and\s+colleagues\b)")
-        self.after_known = re.compile(_AFTER_KNOWN)
-        self.before_known = re.compile(_BEFORE_KNOWN)
-        self.words = re.compile(r"[\w'’&.\-]+")
+        self.direct_name = re_compile(rf"\s+(?:the\s+)?(?P<name>{_NAME})")
+        self.tail = re_compile(r"(?:[\s,]+[\w'’&.\-]+){1,8}")
+        self.tail_cut = re_compile(r"[.;:!?)]\s|[;:!?)]$|,\s")
+        self.et_al = re_compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\b|and\s+colleagues\b)")
+        self.after_known = re_compile(_AFTER_KNOWN)
+        self.before_known = re_compile(_BEFORE_KNOWN)
+        self.words = re_compile(r"[\w'’&.\-]+")
 
 
 @lru_cache(maxsize=1)
@@ -193,8 +197,10 @@ def known_sources(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
     """The names of known sources (case-sensitive), with a rule's extra names. A name
     counts in a reporting context: "CDC data show", "the WHO estimates", "published in
     JAMA", "(CDC)"."""
-    names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in names))
+    # longest first (a name that starts another must not win); ties by name, so that the
+    # pattern is the same in every run (the start-up cache keys on it)
+    names = sorted(set(KNOWN_SOURCES + tuple(extra)), key=lambda n: (-len(n), n))
+    return re_compile("|".join(re.escape(n) for n in names))
 
 
 class Strength(IntEnum):
@@ -217,10 +223,10 @@ class Cue:
 # Parts and segments
 
 # A line that starts a new page element: a bullet, a table row, a quote, "1. ", "2) ".
-_ELEMENT_START = re.compile(r"[ \t]*(?:[-*+•●▪◦‣∙✔✓✗☐☑|>]|\d{1,2}[.)][ \t])")
+_ELEMENT_START = re_compile(r"[ \t]*(?:[-*+•●▪◦‣∙✔✓✗☐☑|>]|\d{1,2}[.)][ \t])")
 # A stat-card head: only a figure on its line ("65%", "619M", "22", "3x", "$12B").
-_CARD_HEAD = re.compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[ \t]?(?:%|[KMBkmb]|x|×|\+)*\+?[ \t]*")
-_ENDS_ELEMENT = re.compile(r"[.!?:;][\"'”’)\]]*[ \t]*$")
+_CARD_HEAD = re_compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[ \t]?(?:%|[KMBkmb]|x|×|\+)*\+?[ \t]*")
+_ENDS_ELEMENT = re_compile(r"[.!?:;][\"'”’)\]]*[ \t]*$")
 _SHORT_LINE = 60
 #: a line ending in one of these continues on the next
 _CONTINUES = (",", "(", "–", "—", "-", "/", "&")
@@ -263,13 +269,13 @@ class Segment:
 #: block scopes whose sentences share their sources (when short)
 SHARED_SCOPES = ("list_item", "table_cell", "caption", "blockquote")
 # "8 in 10", "$134.5 billion": a short line headed by a figure starts a stat card
-_SHORT_FIGURE = re.compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[^.!?:;]{0,20}")
+_SHORT_FIGURE = re_compile(r"[ \t]*[~≈<>≥≤+]?[$€£]?\d[\d,.]*[^.!?:;]{0,20}")
 # a sentence that leans on the one before it
-_CONTINUES_BEFORE = re.compile(
+_CONTINUES_BEFORE = re_compile(
     r"(?:This|These|That|Those|It|They|The\s+(?:study|studies|survey|report|review|trial|"
     r"data|analysis|researchers|authors|figures?|estimates?|findings))\b"
 )
-_SOURCE_LINE = re.compile(r"\(?\s*(?i:sources?|references?|data\s+source|via)\s*:")
+_SOURCE_LINE = re_compile(r"\(?\s*(?i:sources?|references?|data\s+source|via)\s*:")
 
 
 class BlockCitations:

@@ -4,6 +4,7 @@
     healthlint rules              list the rules
     healthlint explain RULE       show what a rule checks and why
     healthlint test-rules [PACK]  run every rule's own examples
+    healthlint eval --gold F ...  recall and precision against labelled articles
 
 Exit status: 0 nothing at or above the fail level, 1 something is, 2 usage, config or
 rule-pack error (also a path that does not exist).
@@ -12,6 +13,7 @@ rule-pack error (also a path that does not exist).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -23,7 +25,9 @@ from healthlint.config import FAIL_LEVELS, Config, ConfigError, resolve_config
 from healthlint.files import PathError
 from healthlint.packs import PackError, Problem, Rule
 
-COMMANDS = ("check", "rules", "explain", "test-rules")
+COMMANDS = ("check", "rules", "explain", "test-rules", "eval")
+#: whether the garbage collector was on when main() was called
+_COLLECTING = True
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -42,6 +46,10 @@ def _add_config_options(p: argparse.ArgumentParser, packs: bool = True) -> None:
     g = p.add_argument_group("configuration")
     g.add_argument("--config", metavar="FILE", help="use this config file instead of searching")
     g.add_argument("--no-config", action="store_true", help="ignore config files; use defaults")
+    g.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the start-up cache (loaded packs, compiled patterns)",
+    )
     if packs:
         g.add_argument(
             "--pack",
@@ -72,7 +80,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_check(sub, sorted(FORMATTERS))
     if wanted("rules"):
         rules = sub.add_parser("rules", help="list every rule")
-        rules.add_argument("--format", default="text", choices=("text", "json"))
+        rules.add_argument("--format", default="text", choices=("text", "json", "markdown"),
+                           help="markdown: the rule reference page, as docs/rules.md")
         _add_config_options(rules)
         rules.set_defaults(func=cmd_rules)
     if wanted("explain"):
@@ -87,14 +96,36 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         _add_config_options(test, packs=False)
         test.set_defaults(func=cmd_test_rules)
+    if wanted("eval"):
+        ev = sub.add_parser("eval", help="score findings against labelled articles")
+        ev.add_argument("--gold", action="extend", nargs="+", required=True, metavar="FILE",
+                        help="gold label file (repeatable); format in the README")
+        ev.add_argument("--root", default=".", metavar="DIR",
+                        help="folder the gold files' `file:` paths are relative to")
+        ev.add_argument("--texts", metavar="DIR", help="else find labelled files by name here")
+        ev.add_argument("--categories", metavar="A,B", help="score only these categories")
+        ev.add_argument("--select", action="append", metavar="RULES")
+        ev.add_argument("--ignore", action="append", metavar="RULES")
+        ev.add_argument("--show-misses", action="store_true",
+                        help="list every missed label and false positive")
+        ev.add_argument("--min-recall", type=float, metavar="R")
+        ev.add_argument("--min-precision", type=float, metavar="P")
+        _add_config_options(ev)
+        ev.set_defaults(func=cmd_eval)
     return parser
 
 
 def _add_check(sub, formats: list[str]) -> None:
     check = sub.add_parser("check", help="lint files and folders (default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    check.add_argument("--format", default="text", choices=formats)
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--format", action="append", metavar="NAME[:FILE]", type=_format_spec(formats),
+        help=f"report format ({', '.join(formats)}; default text); repeatable: "
+        "one may go to standard output, the others to their FILE",
+    )
+    check.add_argument(
+        "-o", "--output", metavar="FILE", help="the file for the --format given without one"
+    )
     check.add_argument(
         "--select", action="append", metavar="RULES", help="only these rule ids or prefixes"
     )
@@ -110,8 +141,29 @@ def _add_check(sub, formats: list[str]) -> None:
         "-j", "--jobs", type=_positive, metavar="N",
         help="worker processes (default: 1 below 50 files, else one per CPU)",
     )
+    ci = check.add_argument_group("CI")
+    ci.add_argument(
+        "--diff", metavar="BASE", help="only findings on lines changed since BASE (git)"
+    )
+    ci.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in FILE")
+    ci.add_argument(
+        "--write-baseline", metavar="FILE", help="record this run's findings in FILE and exit 0"
+    )
+    ci.add_argument("--statistics", action="store_true", help="also print counts per rule")
     _add_config_options(check)
     check.set_defaults(func=cmd_check)
+
+
+def _format_spec(formats: list[str]):
+    def check(text: str) -> str:
+        name = text.partition(":")[0]
+        if name not in formats:
+            raise argparse.ArgumentTypeError(
+                f"unknown format {name!r} (choose from {', '.join(formats)})"
+            )
+        return text
+
+    return check
 
 
 def _positive(text: str) -> int:
@@ -139,8 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on a usage error, 0 after --help
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    from healthlint import cache
+
+    previous = cache.enable(None if getattr(args, "no_cache", False) else cache.default_dir())
+    # Start-up makes tens of thousands of objects that live as long as the process
+    # (modules, rules, patterns): collecting garbage among them is wasted time. The
+    # collector comes back for runs over many files (_lint) and when main returns.
+    global _COLLECTING
+    collecting = _COLLECTING = gc.isenabled()
+    gc.disable()
     try:
-        return args.func(args)
+        status = args.func(args)
+        cache.save()
+        return status
     except (PackError, ConfigError) as exc:
         for problem in exc.problems:
             _err(str(problem))
@@ -156,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    finally:
+        cache.use(previous)
+        if collecting:
+            gc.enable()
 
 
 def _err(text: str) -> None:
@@ -190,46 +257,164 @@ def _load_rules(paths: list[Path]) -> list[Rule]:
 # -- check ---------------------------------------------------------------------------
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _lint(
+    args: argparse.Namespace,
+    paths: list[str],
+    config: Config,
+    jobs: int | None,
+    stages: Sequence = (),
+    writes: Sequence[str] = (),
+):
+    """Select and build the rules, lint `paths`: the run both `check` and `eval` do.
+
+    `stages` are filters after the configured ones (baseline, changed lines); `writes` are
+    the files the run will write, which must not be among the linted files."""
     from healthlint.files import Selector, discover
     from healthlint.filters import META_RULES, build_pipeline
-    from healthlint.formatters import FormatOptions, get_formatter
     from healthlint.packs import build_checks
     from healthlint.runner import run
     from healthlint.selection import Selection
 
-    paths = args.paths or ["."]
-    config = _config(args, paths)
     cli_select = _split(args.select)
     cli_ignore = _split(args.ignore) or ()
     config = config.with_overrides(
-        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=args.fail_on
+        select=cli_select, ignore=config.ignore + cli_ignore, fail_on=getattr(args, "fail_on", None)
     )
     rules = _load_rules(_pack_paths(config, _split(args.packs)))
+    if config.options or config.brands:
+        from healthlint.packs import apply_options
+
+        rules = apply_options(rules, config.options, config.brands, config.where("options"))
     selection = Selection(config, [*rules, *META_RULES])
     _warn_about_config(config, selection, cli_select, cli_ignore)
     meta = {r.id for r in META_RULES}
     checks = build_checks([r for r in selection.active() if r.id not in meta])
 
     files = discover(paths, Selector(config.base, config.include, config.exclude))
-    if args.output and os.path.abspath(args.output) in {os.path.abspath(f) for f in files}:
-        raise UsageError(f"--output {args.output} is one of the files being linted")
-    result = run(files, checks, build_pipeline(selection), args.jobs)
+    linted = {os.path.abspath(f) for f in files}
+    for path in writes:
+        if os.path.abspath(path) in linted:
+            raise UsageError(f"{path} is one of the files being linted; write it elsewhere")
+    if len(files) > 1 and _COLLECTING:
+        # what start-up made stays out of later collections; files' garbage is collected
+        gc.freeze()
+        gc.enable()
+    return run(files, checks, [*build_pipeline(selection), *stages], jobs), config
 
-    formatter = get_formatter(args.format)
-    if args.output:
-        try:
-            out = open(args.output, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        with out:
-            formatter(result, out, FormatOptions(color=args.color == "always", quiet=args.quiet))
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from healthlint.formatters import FormatOptions, OutputError, parse_outputs, write
+
+    paths = args.paths or ["."]
+    try:
+        outs = parse_outputs(args.format, args.output)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    if args.write_baseline:
+        writes, stages = [args.write_baseline], []
     else:
-        stream = _stdout()
-        color = _use_color(args.color, stream)
-        formatter(result, stream, FormatOptions(color=color, quiet=args.quiet))
-        stream.flush()
+        writes, stages = [o.path for o in outs if o.path], _ci_stages(args)
+    result, config = _lint(args, paths, _config(args, paths), args.jobs, stages, writes)
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, result)
+
+    stream = _stdout()
+    try:
+        write(
+            result,
+            outs,
+            stdout=stream,
+            stdout_options=FormatOptions(_use_color(args.color, stream), args.quiet),
+            file_options=FormatOptions(args.color == "always", args.quiet),
+        )
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    _ci_notes(args, stages, outs, result)
     return EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK
+
+
+# -- CI: --diff, --baseline, --write-baseline, --statistics (README "CI integration") --
+
+
+def _ci_stages(args: argparse.Namespace) -> list:
+    """The filter stages after severity, in order: baseline, then changed lines."""
+    stages = []
+    if args.baseline:
+        from healthlint.baseline import BaselineError, BaselineFilter, load
+        from healthlint.repo import find_root
+
+        try:
+            stages.append(BaselineFilter(load(args.baseline), find_root()))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+    if args.diff:
+        from healthlint.gitdiff import GitDiffError, changes
+
+        try:
+            found = changes(args.diff)
+        except GitDiffError as exc:
+            raise UsageError(str(exc)) from None
+        for notice in found.notices:
+            _warn(notice)
+        stages.append(found.filter)
+    return stages
+
+
+def _write_baseline(path: str, result) -> int:
+    from healthlint.baseline import BaselineError, write
+    from healthlint.repo import find_root
+
+    try:
+        entries = write(path, result.findings, find_root())
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    _err(f"healthlint: recorded {len(result.findings)} findings ({entries} entries) in {path}")
+    return EXIT_OK
+
+
+def _ci_notes(args: argparse.Namespace, stages: list, outs: list, result) -> None:
+    from healthlint.formatters import stdout_format
+
+    for stage in stages:
+        fixed = getattr(stage, "fixed", 0)
+        if fixed and not args.quiet:
+            entries = "entry no longer matches" if fixed == 1 else "entries no longer match"
+            _err(
+                f"healthlint: {fixed} baseline {entries} (fixed); "
+                f"run --write-baseline {args.baseline} to ratchet"
+            )
+    if args.statistics:
+        from healthlint.statistics import count, table
+
+        # Standard output stays machine-readable when another format owns it.
+        own = stdout_format(outs) in (None, "text")
+        stream = _stdout() if own else sys.stderr
+        stream.write(table(count(result.findings)))
+        stream.flush()
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from healthlint import evaluate
+
+    try:
+        gold, problems = evaluate.load_gold(args.gold, args.root, args.texts)
+    except evaluate.GoldError as exc:
+        raise UsageError(str(exc)) from None
+    if not gold:
+        raise UsageError("the gold files label no articles")
+    paths = [g.text_path for g in gold]
+    result, _ = _lint(args, paths, _config(args, paths[:1]), None)
+    for problem in result.problems:
+        _warn(f"{problem.path}: {problem.message}")
+    categories = _split([args.categories]) if args.categories else ()
+    report = evaluate.score(gold, [f.to_dict() for f in result.findings], categories)
+    report.problems.extend(problems)
+    out = _stdout()
+    out.write(evaluate.render(report, show=args.show_misses))
+    failed = evaluate.below(report, args.min_recall, args.min_precision)
+    for line in failed:
+        out.write(f"below the minimum: {line}\n")
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _stdout() -> TextIO:
@@ -284,8 +469,14 @@ def _all_rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    rules = sorted(_all_rules(args), key=lambda r: r.id)
     out = _stdout()
+    if args.format == "markdown":
+        from healthlint.docs import pack_descriptions, render
+
+        paths = _pack_paths(_config(args, ["."]), _split(args.packs))
+        out.write(render(_load_rules(paths), pack_descriptions(paths)))
+        return EXIT_OK
+    rules = sorted(_all_rules(args), key=lambda r: r.id)
     if args.format == "json":
         import json
 

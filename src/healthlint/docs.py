@@ -108,10 +108,35 @@ def render(rules: Iterable[Rule], descriptions: dict[str, str] | None = None) ->
         out.append("")
         for r in members:
             out.extend(_rule(r))
+    out.extend(_kinds(sorted({r.kind for rs in packs.values() for r in rs})))
     page = "\n".join(out)
     while "\n\n\n" in page:
         page = page.replace("\n\n\n", "\n\n")
     return page.rstrip("\n") + "\n"
+
+
+def _kinds(names: list[str]) -> list[str]:
+    """Each kind's own keys, from the JSON-Schema properties the kind declares."""
+    from healthlint import schema_check
+    from healthlint.kinds import load_kind
+
+    out = ["## Rule kinds", "",
+           "The keys each kind adds to a rule, besides the common ones (README, Rule packs).", ""]
+    for name in names:
+        kind = load_kind(name)
+        out += [f"### kind `{name}`", ""]
+        doc = (kind.__doc__ or "").strip().split("\n\n")[0]
+        if doc:
+            out += [" ".join(doc.split()), ""]
+        required = set(kind.required_options)
+        out += ["| key | value | meaning |", "|---|---|---|"]
+        for key, schema in sorted(kind.options.items()):
+            meaning = " ".join(str(schema.get("description", "")).split()).replace("|", "\\|")
+            value = schema_check.describe(schema).replace("|", "\\|")
+            mark = " (required)" if key in required else ""
+            out.append(f"| `{key}`{mark} | {value} | {meaning} |")
+        out.append("")
+    return out
 
 
 def _anchor(rule_id: str) -> str:
@@ -122,17 +147,22 @@ def _anchor(rule_id: str) -> str:
 def shipped(rules_dir: Path | None = None) -> tuple[list[Rule], dict[str, str]]:
     """All rules of the packs in `rules_dir` (default: the shipped ones), packs by name."""
     from healthlint import packs
-    from healthlint.yamlsource import load_yaml
 
     folder = rules_dir or packs.builtin_dir()
     paths = sorted(folder.glob("*.yaml"))
-    rules = packs.load_packs(paths)
+    return packs.load_packs(paths), pack_descriptions(paths)
+
+
+def pack_descriptions(paths: Iterable[Path]) -> dict[str, str]:
+    """Each pack's `description`, by pack name (packs that already loaded cleanly)."""
+    from healthlint.yamlsource import load_yaml
+
     descriptions = {}
     for path in paths:
         data = load_yaml(path.read_text(encoding="utf-8-sig"))
         if isinstance(data, dict):
             descriptions[str(data.get("pack") or path.stem)] = str(data.get("description") or "")
-    return rules, descriptions
+    return descriptions
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,6 @@ These are the same counts as the reference scorer the labels came with.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +82,9 @@ class Report:
         return t
 
 
-def load_gold(paths: Iterable[str], root: str, texts: str | None = None) -> tuple[list[GoldFile], list[str]]:
+def load_gold(
+    paths: Iterable[str], root: str, texts: str | None = None
+) -> tuple[list[GoldFile], list[str]]:
     """Read gold files and place every label in its text. Returns (files, problems)."""
     import yaml
 
@@ -106,7 +107,9 @@ def load_gold(paths: Iterable[str], root: str, texts: str | None = None) -> tupl
                 with open(text_path, encoding="utf-8-sig", newline="") as fh:
                     text = fh.read()
             except OSError as exc:
-                raise GoldError(f"{gold_path}: cannot read labelled file {text_path}: {exc.strerror}") from None
+                raise GoldError(
+                    f"{gold_path}: cannot read labelled file {text_path}: {exc.strerror}"
+                ) from None
             lines = LineIndex(text)
             labels = []
             for lab in doc.get("labels") or []:
@@ -117,8 +120,14 @@ def load_gold(paths: Iterable[str], root: str, texts: str | None = None) -> tupl
                     problems.append(f"{gold_path}: quote not found in {rel}: {quote!r} #{n}")
                     continue
                 labels.append(
-                    Label(str(lab["category"]), pos, pos + len(quote), bool(lab.get("optional")), quote,
-                          lines.position(pos)[0])
+                    Label(
+                        str(lab["category"]),
+                        pos,
+                        pos + len(quote),
+                        bool(lab.get("optional")),
+                        quote,
+                        lines.position(pos)[0],
+                    )
                 )
             files.append(GoldFile(gold_path, text_path, text, tuple(labels)))
     return files, problems
@@ -150,7 +159,9 @@ def score(
         spans = []
         for f in by_base.get(os.path.basename(g.text_path), []):
             s = _offset(lines, f["line"], f["column"], len(g.text))
-            e = _offset(lines, f.get("end_line", f["line"]), f.get("end_column", f["column"]), len(g.text))
+            e = _offset(
+                lines, f.get("end_line", f["line"]), f.get("end_column", f["column"]), len(g.text)
+            )
             spans.append((f["category"], s, max(e, s + 1), f))
         for lab in g.labels:
             if (wanted and lab.category not in wanted) or lab.optional:
@@ -163,11 +174,17 @@ def score(
                 for rule in {f["rule"] for f in hit}:
                     report.rules.setdefault(rule, Score()).found += 1
             else:
-                report.misses.append(f"MISS {lab.category:18} {g.text_path}:{lab.line}: {lab.quote[:70]!r}")
+                report.misses.append(
+                    f"MISS {lab.category:18} {g.text_path}:{lab.line}: {lab.quote[:70]!r}"
+                )
         for c, s, e, f in spans:
             if wanted and c not in wanted:
                 continue
-            hits = [lab.optional for lab in g.labels if lab.category == c and s < lab.end and lab.start < e]
+            hits = [
+                lab.optional
+                for lab in g.labels
+                if lab.category == c and s < lab.end and lab.start < e
+            ]
             if hits and all(hits):
                 continue
             sc = cat.setdefault(c, Score())
@@ -178,9 +195,9 @@ def score(
                 sc.correct += 1
                 rs.correct += 1
             else:
-                report.false_positives.append(
-                    f"FP   {c:18} {g.text_path}:{f['line']}:{f['column']}: {f['rule']} {str(f.get('text', ''))[:60]!r}"
-                )
+                where = f"{g.text_path}:{f['line']}:{f['column']}"
+                quoted = str(f.get("text", ""))[:60]
+                report.false_positives.append(f"FP   {c:18} {where}: {f['rule']} {quoted!r}")
     return report
 
 
@@ -195,12 +212,13 @@ def render(report: Report, show: bool = False) -> str:
     def fmt(x: float | None) -> str:
         return f"{x:.2f}" if x is not None else "-"
 
+    def row(name: str, s: Score) -> str:
+        recall, precision = fmt(s.recall), fmt(s.precision)
+        return f"{name:20} {s.gold:5} {s.found:6} {recall:>7} {s.predicted:6} {precision:>6}"
+
     out = [f"{'category':20} {'gold':>5} {'found':>6} {'recall':>7} {'preds':>6} {'prec':>6}"]
-    for name in sorted(report.categories):
-        s = report.categories[name]
-        out.append(f"{name:20} {s.gold:5} {s.found:6} {fmt(s.recall):>7} {s.predicted:6} {fmt(s.precision):>6}")
-    t = report.total()
-    out.append(f"{'overall':20} {t.gold:5} {t.found:6} {fmt(t.recall):>7} {t.predicted:6} {fmt(t.precision):>6}")
+    out.extend(row(name, report.categories[name]) for name in sorted(report.categories))
+    out.append(row("overall", report.total()))
     out.append("")
     out.append(f"{'rule':48} {'labels hit':>10} {'preds':>6} {'prec':>6}")
     for name in sorted(report.rules):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
 
+from healthlint.fingerprint import context as fingerprint_context
 from healthlint.source import LineIndex
 
 #: Block scopes a reader may produce; rules select among them with `scope:`.
@@ -255,6 +256,8 @@ class Finding:
     suggestion: str | None = None
     start: int = 0
     end: int = 0
+    #: words around the match, for fingerprints (see healthlint.fingerprint); not in the JSON
+    context: str = field(default="", compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule)
@@ -311,4 +314,5 @@ def make_finding(
         suggestion=suggestion,
         start=start,
         end=end,
+        context=fingerprint_context(doc.source, start, end),
     )

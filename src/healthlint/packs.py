@@ -7,6 +7,7 @@ of a run are collected before healthlint exits with status 2.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,13 +37,21 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 
 #: JSON-Schema properties every rule has, whatever its kind.
 RULE_PROPERTIES: dict[str, dict] = {
-    "id": {"type": "string", "minLength": 1, "description": "Unique within the pack; the full id is PACK.ID."},
+    "id": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Unique within the pack; the full id is PACK.ID.",
+    },
     "kind": {"enum": sorted(KINDS), "description": "The check in code this rule instantiates."},
     "category": {"enum": list(CATEGORIES)},
     "severity": {"enum": ["error", "warning", "info"]},
     "message": {"type": "string", "minLength": 1, "description": "May quote the match as {match}."},
     "rationale": {"type": "string", "minLength": 1, "description": "Why an editor should care."},
-    "source": {"type": "string", "minLength": 1, "description": "The standard that justifies the rule."},
+    "source": {
+        "type": "string",
+        "minLength": 1,
+        "description": "The standard that justifies the rule.",
+    },
     "link": {"type": "string"},
     "scope": {
         "anyOf": [{"enum": list(SCOPES)}, {"type": "array", "items": {"enum": list(SCOPES)}}],
@@ -166,18 +175,21 @@ def resolve(name: str, base: Path | None = None) -> Path:
     return builtin_dir() / f"{name}.yaml"
 
 
-def load_pack(path: Path) -> list[Rule]:
-    """Parse and validate one pack file. Raises PackError listing every problem found."""
+def load_pack(path: Path, text: str | None = None) -> list[Rule]:
+    """Parse and validate one pack file (whose `text` may be given). Raises PackError
+    listing every problem found."""
     import yaml
 
     from healthlint.yamlsource import error_line, load_yaml
 
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         known = ", ".join(builtin_names())
-        raise PackError([Problem(shown, None, f"rule pack not found (built-in packs: {known})")]) from None
+        message = f"rule pack not found (built-in packs: {known})"
+        raise PackError([Problem(shown, None, message)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError([Problem(shown, None, f"cannot read rule pack: {exc}")]) from None
     try:
@@ -189,7 +201,8 @@ def load_pack(path: Path) -> list[Rule]:
         raise PackError([Problem(shown, 1, "a rule pack is a mapping with a 'rules' list")])
 
     problems = [
-        Problem(shown, _line(data, p), msg, key=_key(p)) for p, msg in schema_check.errors(data, PACK_SCHEMA)
+        Problem(shown, _line(data, p), msg, key=_key(p))
+        for p, msg in schema_check.errors(data, PACK_SCHEMA)
     ]
     if problems:
         raise PackError(problems)
@@ -201,7 +214,13 @@ def load_pack(path: Path) -> list[Rule]:
         found = list(_rule_problems(raw, shown, rule_id))
         if rule_id in seen:
             found.append(
-                Problem(shown, raw.line_of("id"), f"duplicate rule id (first defined on line {seen[rule_id]})", rule_id, "id")
+                Problem(
+                    shown,
+                    raw.line_of("id"),
+                    f"duplicate rule id (first defined on line {seen[rule_id]})",
+                    rule_id,
+                    "id",
+                )
             )
         elif rule_id:
             seen[rule_id] = raw.line_of("id")
@@ -231,14 +250,17 @@ def _rule_problems(raw: dict, shown: str, rule_id: str | None):
         try:
             fields = [f for _, f, _, _ in string.Formatter().parse(raw["message"]) if f is not None]
         except ValueError as exc:
-            yield Problem(shown, raw.line_of("message"), f"bad braces in message: {exc}", rule_id, "message")
+            yield Problem(
+                shown, raw.line_of("message"), f"bad braces in message: {exc}", rule_id, "message"
+            )
             return
         for f in fields:
             if f not in allowed:
                 yield Problem(
                     shown,
                     raw.line_of("message"),
-                    f"unknown placeholder {{{f}}} (this kind offers {', '.join('{' + a + '}' for a in allowed)})",
+                    f"unknown placeholder {{{f}}} "
+                    f"(this kind offers {', '.join('{' + a + '}' for a in allowed)})",
                     rule_id,
                     "message",
                 )
@@ -262,11 +284,43 @@ def _make_rule(raw: dict, pack: str, shown: str) -> Rule:
         scope=(scope,) if isinstance(scope, str) else tuple(scope),
         suggestion=raw.get("suggestion"),
         enabled=raw.get("enabled", True),
-        options={k: v for k, v in raw.items() if k not in common},
+        options={k: _plain(v) for k, v in raw.items() if k not in common},
         path=shown,
         line=raw.line,
         key_lines=dict(raw.key_lines),
     )
+
+
+def rule_state(rule: Rule) -> tuple:
+    """A rule as plain data (for the start-up cache, which stores it with marshal)."""
+    return tuple(
+        int(value) if name == "severity" else dict(value) if isinstance(value, Mapping) else value
+        for name, value in ((f, getattr(rule, f)) for f in _rule_fields())
+    )
+
+
+def rule_from_state(state: tuple) -> Rule:
+    """The rule rule_state(rule) describes."""
+    fields = dict(zip(_rule_fields(), state, strict=True))
+    fields["severity"] = Severity(fields["severity"])
+    return Rule(**fields)
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_fields() -> tuple[str, ...]:
+    from dataclasses import fields
+
+    return tuple(f.name for f in fields(Rule))
+
+
+def _plain(value: object) -> object:
+    """A YAML value with its mappings as plain dicts: rules are cached as pickles, which
+    must not need the YAML loader's classes (and so the YAML library) to be read."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _line(data, path: tuple) -> int | None:
@@ -295,9 +349,11 @@ def load_packs(paths: Iterable[Path]) -> list[Rule]:
     rules: list[Rule] = []
     problems: list[Problem] = []
     owner: dict[str, Rule] = {}
+    from healthlint.cache import pack_rules as cached
+
     for path in paths:
         try:
-            pack_rules = load_pack(path)
+            pack_rules = cached(path, load_pack, rule_state, rule_from_state)
         except PackError as exc:
             problems.extend(exc.problems)
             continue
@@ -305,7 +361,13 @@ def load_packs(paths: Iterable[Path]) -> list[Rule]:
             if rule.id in owner:
                 first = owner[rule.id]
                 problems.append(
-                    Problem(rule.path, rule.line, f"rule id already defined in {first.path}:{first.line}", rule.id, "id")
+                    Problem(
+                        rule.path,
+                        rule.line,
+                        f"rule id already defined in {first.path}:{first.line}",
+                        rule.id,
+                        "id",
+                    )
                 )
                 continue
             owner[rule.id] = rule
@@ -323,7 +385,65 @@ def build_checks(rules: Iterable[Rule]) -> list[Kind]:
         try:
             checks.append(load_kind(rule.kind)(rule))
         except RuleOptionError as exc:
-            problems.append(Problem(rule.path, rule.line_of(exc.key), exc.message, rule.short_id, exc.key))
+            problems.append(
+                Problem(rule.path, rule.line_of(exc.key), exc.message, rule.short_id, exc.key)
+            )
     if problems:
         raise PackError(problems)
     return checks
+
+
+def apply_options(
+    rules: Iterable[Rule],
+    overrides: Mapping[str, Mapping[str, object]],
+    brands: Iterable[str] = (),
+    where: str = "config",
+) -> list[Rule]:
+    """Rules with a config's per-rule `options` merged in, and its `brands` list added to
+    every rule whose kind takes a `brands` option. Raises PackError for an override
+    that names an unknown rule or option or has the wrong type."""
+    from dataclasses import replace
+
+    brands = tuple(brands)
+    by_id = {r.id: r for r in rules}
+    problems = [
+        Problem(
+            where,
+            None,
+            "options for a rule that is not loaded" + _nearest(rid, by_id),
+            rid,
+            "options",
+        )
+        for rid in overrides
+        if rid not in by_id
+    ]
+    out = []
+    for rule in by_id.values():
+        kind_options = load_kind(rule.kind).options
+        extra: dict[str, object] = {}
+        if brands and "brands" in kind_options:
+            extra["brands"] = [*rule.options.get("brands", ()), *brands]
+        for key, value in (overrides.get(rule.id) or {}).items():
+            if key not in kind_options:
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        f"unknown option {key!r}" + _nearest(key, kind_options),
+                        rule.id,
+                        f"options.{key}",
+                    )
+                )
+                continue
+            for _, msg in schema_check.errors(value, kind_options[key]):
+                problems.append(Problem(where, None, msg, rule.id, f"options.{key}"))
+            extra[key] = value
+        out.append(replace(rule, options={**rule.options, **extra}) if extra else rule)
+    if problems:
+        raise PackError(problems)
+    return out
+
+
+def _nearest(word: str, choices) -> str:
+    hint = schema_check.suggest(word, choices)
+    return f" (did you mean {hint!r}?)" if hint else ""

@@ -24,13 +24,15 @@ try:
 except ImportError:  # Python < 3.11
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
+from healthlint.cache import persisted, re_compile
+
 _DIGIT = "DIGIT"
 #: a word trigger this short would match nearly everywhere: search the ordinary way
 _MIN_TRIGGER = 3
 #: a private flag bit: build a scanner that never folds (the fallback of one that does)
 _NO_FOLD = 1 << 30
 #: where a pattern may start inside a short span: a word's first character or a symbol
-_TOKEN_START = re.compile(r"\b\w|[^\w\s]")
+_TOKEN_START = re_compile(r"\b\w|[^\w\s]")
 #: how many trigger words a trie-shaped pattern may expand to
 _MAX_PREFIXES = 200
 
@@ -154,9 +156,10 @@ def prefixes(items: list) -> set[str] | None:
     return None
 
 
-_ESCAPE = re.compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
+_ESCAPE = re_compile(r"\\(?:N\{[^}]*\}|.)", re.DOTALL)
 
 
+@persisted("scan.fold_safe")
 def fold_safe(source: str) -> bool:
     """Whether a case-blind pattern matches the same on lower-cased text without
     IGNORECASE: it names no upper-case letter (escapes such as \\S aside) and never
@@ -174,6 +177,18 @@ def _parse(source: str, flags: int) -> list | None:
         return None
 
 
+@persisted("scan.outline")
+def _outline(source: str, flags: int) -> tuple | None:
+    """What a Scanner needs of a parsed pattern: the characters a match can start with
+    and the literal prefixes it starts with (first_chars, prefixes); None when the
+    stdlib cannot parse it. Parsing is the costly part of building a scanner, and
+    outlines are kept in the start-up cache."""
+    items = _parse(source, flags)
+    if items is None:
+        return None
+    return first_chars(items), prefixes(items)
+
+
 def _is_symbol_led(chars: set[str] | None) -> bool:
     return bool(chars) and all(c == _DIGIT or not (c.isalpha() or c.isspace()) for c in chars)  # type: ignore[union-attr]
 
@@ -186,19 +201,19 @@ def _char_class(chars: set[str]) -> str:
 
 
 def _anchored(chars: set[str], sources: list[str], flags: int) -> re.Pattern[str]:
-    return re.compile(f"{_char_class(chars)}(?<=(?=(?P<hit>{_join(sources)})).)", flags)
+    return re_compile(f"{_char_class(chars)}(?<=(?=(?P<hit>{_join(sources)})).)", flags)
 
 
 def _validate(sources: Sequence[str], flags: int) -> None:
     """Raise PatternError naming the first pattern that does not compile."""
     try:
-        re.compile(_join(sources), flags)
+        re_compile(_join(sources), flags)
         return
     except re.error:
         pass
     for i, src in enumerate(sources):
         try:
-            re.compile(src, flags)
+            re_compile(src, flags)
         except re.error as exc:
             raise PatternError(i, f"pattern {i + 1} does not compile: {exc}: {src!r}") from None
     raise PatternError(0, "the patterns do not compile together")
@@ -223,18 +238,18 @@ class Scanner:
         flags: int = 0,
         anchors: Sequence[str] = (),
         lookback: int = 60,
-        parsed: Sequence[list | None] | None = None,
+        parsed: Sequence[tuple | None] | None = None,
         use: str = "spans",
     ) -> None:
         """`anchors`: words (any case) one of which every match contains; when given, the
         patterns are tried only at word starts up to `lookback` characters before each
-        place such a word occurs, and nowhere else. `parsed`: the sources already parsed.
+        place such a word occurs, and nowhere else. `parsed`: the sources' outlines (_outline).
         `use`: "spans" or "overlaps", the method the caller will use (the expressions it
         needs are compiled at once, so a bad pattern is reported before any text is read)."""
         no_fold = bool(flags & _NO_FOLD)
         flags &= ~_NO_FOLD
         if parsed is None:
-            parsed = [_parse(src, flags) for src in sources]
+            parsed = [_outline(src, flags) for src in sources]
         # Case-blind patterns written in lower case run on the lower-cased text without
         # IGNORECASE: `re` then compares characters directly, which is much faster.
         self.fold = not no_fold and bool(flags & re.IGNORECASE) and all(map(fold_safe, sources))
@@ -247,12 +262,12 @@ class Scanner:
         rest: list[str] = []
         rest_chars: set[str] | None = set()  # first characters of the "rest" patterns
         for src, items in zip(sources, parsed, strict=True):
-            chars = first_chars(items) if items is not None else None
+            chars = items[0] if items is not None else None
             if _is_symbol_led(chars):
                 symbol.append(src)
                 symbol_chars |= chars  # type: ignore[arg-type]
                 continue
-            pre = prefixes(items) if items is not None else None
+            pre = items[1] if items is not None else None
             if pre and min(len(p.strip()) for p in pre) >= _MIN_TRIGGER:
                 words.append(src)
                 triggers |= pre
@@ -271,9 +286,9 @@ class Scanner:
             "rare": (lambda: _anchored(set(self.rare_chars), symbol, flags))
             if self.rare_chars
             else None,
-            "words": (lambda: re.compile(_join(words), flags)) if words else None,
-            "rest": (lambda: re.compile(_join(rest), flags)) if rest else None,
-            "whole": (lambda: re.compile(_join(sources), flags)) if sources else None,
+            "words": (lambda: re_compile(_join(words), flags)) if words else None,
+            "rest": (lambda: re_compile(_join(rest), flags)) if rest else None,
+            "whole": (lambda: re_compile(_join(sources), flags)) if sources else None,
         }
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         # A case-sensitive pattern's trigger is still found in the lower-cased text; the
@@ -512,7 +527,7 @@ def build_scanner(
     """A Scanner for `sources`; case-blind patterns in lower case are matched on the
     lower-cased text (fast), any others case-blind on the original. `analysis`: stand-ins
     for the sources that start the same way, parsed instead of them (faster)."""
-    parsed = [_parse(src, flags) for src in (analysis or sources)]
+    parsed = [_outline(src, flags) for src in (analysis or sources)]
     if any(items is None for items in parsed):
         _validate(sources, flags)
     if flags & re.IGNORECASE:

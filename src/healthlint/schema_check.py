@@ -58,8 +58,10 @@ def errors(value: object, schema: dict, path: tuple = ()) -> Iterator[tuple[tupl
         yield path, f"expected {schema['const']!r}, got {value!r}"
     if "enum" in schema and value not in schema["enum"]:
         hint = suggest(str(value), [str(v) for v in schema["enum"]])
-        yield path, f"expected {describe(schema)}, got {value!r}" + (
-            f" (did you mean {hint!r}?)" if hint else ""
+        yield (
+            path,
+            f"expected {describe(schema)}, got {value!r}"
+            + (f" (did you mean {hint!r}?)" if hint else ""),
         )
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
         yield path, "must not be empty"
@@ -85,7 +87,10 @@ def errors(value: object, schema: dict, path: tuple = ()) -> Iterator[tuple[tupl
                 yield from errors(item, props[key], (*path, key))
             elif extra is False:
                 hint = suggest(str(key), props)
-                yield (*path, key), f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                yield (
+                    (*path, key),
+                    f"unknown key {key!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
+                )
             elif isinstance(extra, dict):
                 yield from errors(item, extra, (*path, key))
 
@@ -98,7 +103,9 @@ def suggest(word: str, choices) -> str | None:
 
 
 def _kind_of(value: object) -> str:
-    for name, typ in _TYPES.items():
+    for name in _TYPES:
         if _type_ok(value, name) and name != "number":
-            return {"object": "a mapping", "array": "a list"}.get(name, f"a{'n' if name[0] in 'aeiou' else ''} {name}")
+            return {"object": "a mapping", "array": "a list"}.get(
+                name, f"a{'n' if name[0] in 'aeiou' else ''} {name}"
+            )
     return type(value).__name__

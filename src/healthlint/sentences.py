@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(
+from healthlint.cache import re_compile
+
+_BOUNDARY = re_compile(
     r"""
     [.!?…\n](?<=(?=(?P<m>                     # tried only at these characters (fast)
     (?P<end>(?:[.!?]+|…)[\"'”’»)\]]*)      # terminal punctuation + closers
@@ -49,7 +51,7 @@ NUMBER_ABBREVIATIONS = frozenset(
     "No Nos no Fig Figs fig Vol vol p pp Eq Ref Tab Ch Sec Art".split()
 )
 
-_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]\Z")  # U.S, e.g, Ph.D without the last dot
+_DOTTED = re_compile(r"(?:[A-Za-z]\.)+[A-Za-z]\Z")  # U.S, e.g, Ph.D without the last dot
 _OPENERS = "([{\"'“‘«"
 
 

@@ -11,12 +11,12 @@ answers "does any word start with X?" by binary search in well under a microseco
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable
 
+from healthlint.cache import re_compile
 from healthlint.model import Document
 
-_WORD = re.compile(r"\w+")
+_WORD = re_compile(r"\w+")
 # UTF-8 bytes that are not ASCII letters, digits or "_" become spaces; the bytes of
 # non-ASCII characters stay, and the few tokens holding them are split again with \w+.
 _KEEP = bytes(

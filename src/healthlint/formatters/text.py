@@ -55,25 +55,35 @@ def render_line(line: str, start: int, end: int) -> tuple[str, str]:
     An empty span gets one caret; a line wider than MAX_WIDTH is cut (with "…")
     around the span.
     """
-    cells = []
-    col = 0
-    for ch in line:
-        shown, width = _cell(ch, col)
-        cells.append((shown, col, width))
-        col += width
-    total = col
-    s_col = cells[start][1] if start < len(cells) else total
-    if start < end <= len(cells):
-        e_col = cells[end - 1][1] + cells[end - 1][2]
+    if line.isascii() and line.isprintable():
+        # the usual line: one cell per character, shown as it is
+        total = len(line)
+        s_col = min(start, total)
+        e_col = end if start < end <= total else s_col
+        cells = None
     else:
-        e_col = s_col
+        cells = []
+        col = 0
+        for ch in line:
+            shown, width = _cell(ch, col)
+            cells.append((shown, col, width))
+            col += width
+        total = col
+        s_col = cells[start][1] if start < len(cells) else total
+        if start < end <= len(cells):
+            e_col = cells[end - 1][1] + cells[end - 1][2]
+        else:
+            e_col = s_col
     carets = max(e_col - s_col, 1)
 
     lo, hi = 0, total
     if total > MAX_WIDTH:
         lo = max(0, s_col - CONTEXT)
         hi = min(total, max(lo + MAX_WIDTH, e_col))
-    text = "".join(shown for shown, c, w in cells if c >= lo and c + w <= hi)
+    if cells is None:
+        text = line[lo:hi]
+    else:
+        text = "".join(shown for shown, c, w in cells if c >= lo and c + w <= hi)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < total else ""
     pad = len(prefix) + (s_col - lo)

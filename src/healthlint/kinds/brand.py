@@ -27,8 +27,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-import regex
-
+from healthlint.cache import re_compile, regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds.anchors import Anchors, doc_words, folded_text
 from healthlint.model import Document, Finding
@@ -38,34 +37,44 @@ from healthlint.packs import Rule, RuleOptionError
 #: version numbers ("BIOFLEX MultiPort System", "Game Ready GRPro 2.1").
 NAME = r"(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*)(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)+)){0,5}"
 
-_TRADEMARK = re.compile(
+#: What `<MODEL>` stands for: such a run holding a word no dictionary has, a CamelCase
+#: or ALL-CAPS word or a word with a number ("Acme ZenPro", "Zoom WhiteSpeed", "Halo
+#: 300"), so that a capitalised common noun at a sentence start ("Physiotherapy costs
+#: $60") is not taken for a product.
+MODEL = (
+    r"(?:[A-Z][\w'’&+-]*[ \t]+){0,3}"
+    r"(?:[A-Z][a-z]+[A-Z][\w'’&+-]*|[A-Z]{3,}(?![\w'’&+-])|[A-Z][\w'’&+-]*[ \t]+\d+(?:\.\d+)*\b)"
+    r"(?:[ \t]+(?:[A-Z][\w'’&+-]*|\d+(?:\.\d+)*\b)){0,3}"
+)
+
+_TRADEMARK = re_compile(
     r"(?P<name>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}[A-Z][\w'’&+-]*)[ \t]?(?:[™®]|\((?:TM|R)\))"
 )
 # A mixed-case model word with two capitals and a dotted version: "GRPro 2.1".
-_MODEL = re.compile(
+_MODEL = re_compile(
     r"(?P<make>(?:[A-Z][\w'’&+-]*[ \t]+){0,3}?)"
     r"(?P<model>(?=[A-Za-z]*[a-z])(?=[a-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{2,})"
     r"[ \t]+\d+\.\d+(?![.\d]*\d)"
 )
 # A make followed by a short model code and a device noun: "Acme's QX 450 laser".
-_MAKE_MODEL = re.compile(
+_MAKE_MODEL = re_compile(
     r"(?P<make>\b[A-Z][a-z]{2,})(?:['’]s)?[ \t]+"
     r"[A-Z]{1,4}[ \t-]?\d{2,4}[A-Za-z]?[ \t]+(?i:laser|device|system|unit|machine|wrap|panel|"
     r"mask|cap|helmet|pad|probe)s?\b"
 )
-_CAPS = re.compile(r"\b[A-Z]{2,}\b")
+_CAPS = re_compile(r"\b[A-Z]{2,}\b")
 # Any two capitals in one word ("BIOFLEX", "MultiPort", "GRPro"): a cheap scan; the
 # word around each hit is then read in Python.
-_TWO_CAPS = regex.compile(r"[A-Z][a-z]*[A-Z]")
-_LETTERS = re.compile(r"[A-Za-z]*")
+_TWO_CAPS = regex_compile(r"[A-Z][a-z]*[A-Z]")
+_LETTERS = re_compile(r"[A-Za-z]*")
 # "\d\.\d" found from its dot: a pattern that opens with a literal is searched at C
 # speed; one that opens with \d is tried at every digit (ten times slower here).
-_VERSION_DOT = re.compile(r"\.(?<=\d\.)(?=\d)")
-_HAS_MODEL_CODE = regex.compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
-_CAMEL = re.compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
-_VERSION = re.compile(r"[ \t]+\d+(?:\.\d+)+")
-_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
-_WORDS = re.compile(r"[^\s]+")
+_VERSION_DOT = re_compile(r"\.(?<=\d\.)(?=\d)")
+_HAS_MODEL_CODE = regex_compile(r"[A-Z][ \t-]?\d\d")  # where a _MAKE_MODEL match can be
+_CAMEL = re_compile(r"\b(?:[A-Z][a-z]{2,}(?:[A-Z][a-z]+)+|[A-Z]{2,}[a-z]{2,})\b")
+_VERSION = re_compile(r"[ \t]+\d+(?:\.\d+)+")
+_GAP = re_compile(r"[ \t]+|[ \t]*[-–][ \t]*")
+_WORDS = re_compile(r"[^\s]+")
 _NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Du", "La", "Le", "Van", "Von", "O'")
 
 _DETERMINERS = frozenset(
@@ -86,11 +95,15 @@ DEFAULT_GENERIC = (
 ).split()
 
 
+def _placeholders(pattern: str) -> str:
+    return pattern.replace("<MODEL>", MODEL).replace("<NAME>", NAME)
+
+
 def _compile_list(key: str, patterns, flags: int = 0) -> list[re.Pattern]:
     out = []
     for i, pat in enumerate(patterns):
         try:
-            out.append(re.compile(pat.replace("<NAME>", NAME), flags))
+            out.append(re_compile(_placeholders(pat), flags))
         except re.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     return out
@@ -111,7 +124,8 @@ class BrandKind(Kind):
                                       "context": {"type": "string", "minLength": 1}}},
                   ]},
                   "description": "Regexes with a group `name` (write <NAME> for a run of "
-                                 "capitalised words): each match teaches a brand name. "
+                                 "capitalised words, <MODEL> for one holding a CamelCase, "
+                                 "ALL-CAPS or numbered word): each match teaches a brand name. "
                                  "With `anchors` (words every match contains) a pattern "
                                  "runs only near them; with `context` (a regex) it teaches "
                                  "only when the context is found in the same block."},
@@ -135,6 +149,10 @@ class BrandKind(Kind):
                                       "only `brands` and `teach`."},
         "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1},
                        "description": "Regexes; a mention inside a match is not reported."},
+        "link_urls": {"type": "array", "items": {"type": "string", "minLength": 1},
+                      "description": "Regexes on link URLs that mark a shop or affiliate link: "
+                                     "a name in such a link's text, or a name of the page "
+                                     "whose words make up the URL's slug, is learned."},
     }
     message_fields = ("match", "name", "count", "reason")
 
@@ -143,7 +161,7 @@ class BrandKind(Kind):
         opts = rule.options
         self.brands = [b.strip() for b in opts.get("brands", ()) if b.strip()]
         self.brand_re = (
-            re.compile(
+            re_compile(
                 "|".join(rf"(?<!\w){re.escape(b)}(?!\w)" for b in sorted(self.brands, key=len,
                                                                            reverse=True)),
                 re.IGNORECASE,
@@ -154,7 +172,7 @@ class BrandKind(Kind):
         for i, item in enumerate(opts.get("teach", ())):
             pattern = item if isinstance(item, str) else item["pattern"]
             try:
-                compiled = re.compile(pattern.replace("<NAME>", NAME))
+                compiled = re_compile(_placeholders(pattern))
             except re.error as exc:
                 raise RuleOptionError(
                     "teach", f"teach {i + 1} does not compile: {exc}: {pattern!r}"
@@ -165,7 +183,7 @@ class BrandKind(Kind):
             context = None
             if not isinstance(item, str) and item.get("context"):
                 try:
-                    context = re.compile(item["context"], re.IGNORECASE)
+                    context = re_compile(item["context"], re.IGNORECASE)
                 except re.error as exc:
                     raise RuleOptionError(
                         "teach", f"teach {i + 1} context does not compile: {exc}"
@@ -178,6 +196,8 @@ class BrandKind(Kind):
         self.caps_min = int(opts.get("caps_min_length", 5))
         self.heuristics = bool(opts.get("heuristics", True))
         self.commerce = Anchors(opts["commerce"]) if opts.get("commerce") else None
+        links = _compile_list("link_urls", opts.get("link_urls", ()), re.IGNORECASE)
+        self.link_urls = re.compile("|".join(p.pattern for p in links), re.I) if links else None
 
     # ---- learning names --------------------------------------------------------------
 
@@ -260,9 +280,52 @@ class BrandKind(Kind):
                     if not context.search(block.text):
                         continue
                 add(m.group("name"), "promoted")
+        if self.link_urls is not None:
+            for name in self._linked(doc):
+                add(name, "named in a shop link")
         if self.heuristics and (self.commerce is None or self._commercial(doc)):
             self._weak(text, names)
-        return {n: r for n, r in names.items() if n not in self.allow and self._proper(n, text)}
+        skip = _front_matter_spans(doc)
+        return {
+            n: r for n, r in names.items() if n not in self.allow and self._proper(n, text, skip)
+        }
+
+    def _linked(self, doc: Document) -> list[str]:
+        """Names in the text of shop and affiliate links, and names of the page that the
+        slug of such a link spells ("HaloRed Wand" for ".../halored-wand?tag=...")."""
+        urls: list[str] = []
+        out: list[str] = []
+        for block in doc.prose.blocks:
+            if block.scope == "front_matter":
+                continue
+            for link in block.links:
+                if not self.link_urls.search(link.url):
+                    continue
+                urls.append(link.url.lower())
+                label = block.text[link.start:link.end]
+                for m in _NAME_RE.finditer(label):
+                    words = m.group().split()
+                    if m.start() == _first_word(label) and words[0].lower() in _LINK_VERBS:
+                        words = words[1:]  # "Shop ...", "See ...": the verb of the link
+                    if _distinct(words):
+                        out.append(" ".join(words))
+        if not urls:
+            return out
+        joined = " ".join(urls)
+        for m in _NAME_RE.finditer(doc.prose.text):
+            words = m.group().split()
+            while words and words[0] in _DETERMINERS:
+                words.pop(0)
+            for lo in (0, 1):
+                for hi in range(len(words), lo, -1):
+                    part = words[lo:hi]
+                    if _distinct(part) and _in_slug(joined, part):
+                        out.append(" ".join(part))
+                        break
+                else:
+                    continue
+                break
+        return out
 
     def _commercial(self, doc: Document) -> bool:
         words = doc_words(doc)
@@ -303,12 +366,16 @@ class BrandKind(Kind):
                 continue
             names.setdefault(word, f"named {len(starts)} times")
 
-    def _proper(self, name: str, text: str) -> bool:
-        """False for a one-word name that the text also writes in lower case."""
+    def _proper(self, name: str, text: str, skip: tuple[tuple[int, int], ...] = ()) -> bool:
+        """False for a one-word name that the text also writes in lower case. Front
+        matter (a `slug:`) and addresses do not count: they are lower case by rule."""
         low = name.lower()
         if " " in name or low not in text:
             return True
-        return re.search(rf"(?<![\w./@-]){re.escape(low)}(?![\w/]|\.\w)", text) is None
+        for m in re.finditer(rf"(?<![\w./@=#?&-]){re.escape(low)}(?![\w/]|\.\w)", text):
+            if not any(lo <= m.start() < hi for lo, hi in skip):
+                return False
+        return True
 
     def _shouted(self, text: str, start: int, end: int) -> bool:
         """Next to another ALL-CAPS word that is not a known acronym: a shouted heading
@@ -360,6 +427,51 @@ class BrandKind(Kind):
                 doc, *block.source_span(offset, stop),
                 name=name, count=counts[name.lower()], reason=reason,
             )
+
+
+_NAME_RE = re_compile(NAME)
+_DISTINCT_WORD = re_compile(r"[A-Z][a-z]+[A-Z]|[A-Z]{3}|\d")
+
+
+_LINK_VERBS = frozenset(
+    "see shop buy get check view order visit compare explore discover browse read try grab "
+    "claim find save".split()
+)
+
+
+def _distinct(words: list[str]) -> bool:
+    """Two or more words, or one CamelCase, ALL-CAPS or numbered word: a single plain
+    word ("Amazon", "Check") is too often an ordinary word to learn from a link."""
+    return len(words) > 1 or (len(words) == 1 and _DISTINCT_WORD.search(words[0]) is not None)
+
+
+def _first_word(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _in_slug(urls: str, words: list[str]) -> bool:
+    """Whether lower-cased `urls` spell the words as a slug ("halored-wand", "halored_wand"),
+    between characters that are not letters or digits."""
+    core = [w.lower().rstrip("'’s") if w.endswith(("'s", "’s")) else w.lower() for w in words]
+    for sep in ("-", "_"):
+        slug = sep.join(core)
+        i = urls.find(slug)
+        while i >= 0:
+            j = i + len(slug)
+            if (i == 0 or not urls[i - 1].isalnum()) and (j >= len(urls) or not urls[j].isalnum()):
+                return True
+            i = urls.find(slug, i + 1)
+    return False
+
+
+def _front_matter_spans(doc: Document) -> tuple[tuple[int, int], ...]:
+    """Where front-matter blocks lie in the joined prose."""
+    prose = doc.prose
+    return tuple(
+        (prose.starts[k], prose.starts[k] + len(b.text))
+        for k, b in enumerate(prose.blocks)
+        if b.scope == "front_matter"
+    )
 
 
 def _find_words(text: str, needle: str, label: str) -> list[tuple[int, int, str]]:

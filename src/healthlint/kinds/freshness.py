@@ -1,12 +1,17 @@
 """The `freshness` kind: a review date older than a number of months.
 
 The date comes from front matter (the first of `keys`, in order, that holds a date:
-`last_reviewed` before `updated` before `date`) or,
-without one, from a dated line in the text ("Last reviewed: 3 March 2021",
-"Updated on 2021-03-03"). No date at all is not this kind's business (a `presence`
-rule asks for one). The finding is placed on the date itself: the value in the front
-matter block, or the date in the text; at the title when the front matter block is
-not available.
+`last_reviewed`, `reviewed`, ...) or, without one, from a dated line in the text ("Last
+reviewed: 3 March 2021", "Medically reviewed by Dr Ana Ortiz on 3 March 2021").
+
+Only review dates count by default. A publication date (`date:`) says when the page was
+written, and an update date ("Updated March 2024") that something changed, which may be
+a typo: neither says a clinician checked the advice against current evidence, which is
+what the NHS standard asks for every three years. A site that treats updates as reviews
+can list `updated` in `keys` and in `text_cues`. No date at all is not this kind's
+business (a `presence` rule asks for one). The finding is placed on the date itself:
+the value in the front matter block, or the date in the text; at the title when the
+front matter block is not available.
 
 "Today" is `today()` below unless the rule gives `today:` (an ISO date), so a run can
 be made reproducible and tests can fix the clock.
@@ -20,6 +25,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import (
     DATE_PATTERN,
@@ -33,13 +39,21 @@ from healthlint.packs import Rule, RuleOptionError
 
 DEFAULT_KEYS = (
     "last_reviewed", "reviewed", "reviewed_on", "review_date", "medically_reviewed",
-    "last_updated", "updated", "modified", "date",
+    "last_medical_review", "clinically_reviewed",
 )
-_TEXT_CUE = regex.compile(
-    r"\b(?:last\s+)?(?:medically\s+)?(?:reviewed|updated|revised)(?:\s+on)?\s*:?\s*"
-    rf"(?P<date>{DATE_PATTERN})",
-    regex.IGNORECASE | regex.V0,
-)
+DEFAULT_CUES = ("reviewed",)
+
+
+def _text_cue(words: tuple[str, ...]) -> regex.Pattern:
+    """A dated line led by one of `words`: "Last reviewed: 3 March 2021", "Medically
+    reviewed by Dr Ana Ortiz, MD, on 2021-03-03", "Reviewed on 3/3/2021"."""
+    cue = "|".join(regex.escape(w) for w in words)
+    return regex_compile(
+        rf"\b(?:last\s+)?(?:medically\s+|clinically\s+)?(?:{cue})"
+        r"(?:\s+by\s+[^\n;]{1,80}?[,\s]+on|\s+on)?\s*:?\s*"
+        rf"(?P<date>{DATE_PATTERN})",
+        regex.IGNORECASE | regex.V0,
+    )
 
 
 def today() -> _dt.date:
@@ -64,6 +78,9 @@ class FreshnessKind(Kind):
         "text_dates": {"type": "boolean",
                        "description": "Without a front-matter date, read 'Last reviewed: <date>' "
                                       "lines in the text (default true)."},
+        "text_cues": {"type": "array", "items": {"type": "string", "minLength": 1},
+                      "description": "Words that lead a dated line in the text (default "
+                                     "['reviewed']; add 'updated' to count updates)."},
     }
     message_fields = ("match", "date", "months", "max_age_months")
 
@@ -73,6 +90,8 @@ class FreshnessKind(Kind):
         self.keys = tuple(opts.get("keys", DEFAULT_KEYS))
         self.max_age = int(opts.get("max_age_months", 24))
         self.text_dates = bool(opts.get("text_dates", True))
+        self.cues = tuple(w.lower() for w in opts.get("text_cues", DEFAULT_CUES))
+        self.text_cue = _text_cue(self.cues)
         self.today = None
         if "today" in opts:
             self.today = parse_date(opts["today"])
@@ -102,10 +121,10 @@ class FreshnessKind(Kind):
     def _text_date(self, doc: Document):
         prose = doc.prose
         folded = prose.folded if prose.folded is not None else prose.text.lower()
-        if not any(cue in folded for cue in ("reviewed", "updated", "revised")):
+        if not any(cue in folded for cue in self.cues):
             return None
         best = None
-        for m in _TEXT_CUE.finditer(prose.text):
+        for m in self.text_cue.finditer(prose.text):
             when = parse_date(m.group("date"))
             if when is None:
                 continue

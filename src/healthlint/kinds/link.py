@@ -11,22 +11,23 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+from healthlint.cache import re_compile
 from healthlint.kinds import Kind
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
-_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
+_BARE_URL = re_compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
 
 
 def _compile(key: str, patterns) -> re.Pattern | None:
     for i, pat in enumerate(patterns):
         try:
-            re.compile(pat)
+            re_compile(pat)
         except re.error as exc:
             raise RuleOptionError(key, f"{key} {i + 1} does not compile: {exc}: {pat!r}") from None
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re_compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 class LinkKind(Kind):

@@ -4,8 +4,8 @@ A link is commercial when its URL matches `url_patterns` (affiliate tags, tracki
 redirects, shop paths) or its text matches `link_text_patterns` ("buy now"). The FTC
 wants the material connection disclosed clearly and before the reader acts on the
 recommendation, so the rule reports the first commercial link unless a `disclosure`
-phrase occurs earlier in the document. One finding per document at most, on the
-link's text.
+phrase occurs earlier in the document or in the link's own text ("available in our
+shop"). One finding per document at most, on the link's text.
 
 Links come from the reader (`Block.links`). A plain-text file has no link markup, so
 there URLs written out in the text are read as links.
@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds.pattern import _syntax_error
 from healthlint.model import Document, Finding
@@ -25,12 +26,12 @@ from healthlint.packs import Rule, RuleOptionError
 
 _REGEXES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _FLAGS = regex.IGNORECASE | regex.V0
-_RAW_URL = regex.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+_RAW_URL = regex_compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
 
 
 def _alternation(opts, key: str) -> regex.Pattern | None:
     pats = list(opts.get(key, ()))
-    return regex.compile("|".join(f"(?:{p})" for p in pats), _FLAGS) if pats else None
+    return regex_compile("|".join(f"(?:{p})" for p in pats), _FLAGS) if pats else None
 
 
 class LinkDisclosureKind(Kind):
@@ -87,7 +88,8 @@ class LinkDisclosureKind(Kind):
             return
         index, start, end, url = first
         prose = doc.prose
-        if self.disclosure.search(prose.text, 0, prose.starts[index] + start):
+        # the link's own text may disclose too: "[available in our shop](...)"
+        if self.disclosure.search(prose.text, 0, prose.starts[index] + end):
             return
         block = prose.blocks[index]
         if end <= start:  # a link without text (an image): point at the block's start

@@ -28,6 +28,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import persisted, re_compile, regex_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding, Prose, Severity
 from healthlint.packs import Rule, RuleOptionError
@@ -44,7 +45,7 @@ _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _WEAK_NEGATION = (
     r"no|not|never|cannot|can\s*not|can't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
     r"won't|wouldn't|shouldn't|nor|neither|there\s+is\s+no|there\s+are\s+no|nothing|"
-    r"rarely|none\s+of|no\s+one|nobody|avoid"
+    r"rarely|none(?:\s+of)?|no\s+one|nobody|avoid"
 )
 _STRONG_NEGATION = (
     r"no\s+(?:good\s+|strong\s+|scientific\s+|clinical\s+|reliable\s+)?(?:evidence|proof)|"
@@ -58,7 +59,7 @@ _STRONG_NEGATION = (
 _PSEUDO_NEGATION = (
     r"not\s+only|not\s+just|no\s+doubt|without\s+a\s+doubt|beyond\s+(?:any\s+)?doubt|"
     r"no\s+wonder|nothing\s+but|not\s+necessarily|not\s+to\s+mention|if\s+not|no\s+longer|"
-    r"no\s+need\s+to\s+worry|no\s+matter"
+    r"no\s+need\s+to\s+worry|no\s+matter|none\s+other\s+than|second\s+to\s+none"
 )
 _POST_NEGATION = (
     r"is\s+a\s+myth|are\s+a\s+myth|is\s+false|is\s+untrue|is\s+not\s+true|isn't\s+true|"
@@ -108,21 +109,21 @@ _APPROXIMATOR = (
 _HEDGE_AFTER = r"for\s+(?:most|many|some)\b|in\s+(?:most|many|some)\s+(?:people|cases|patients)"
 
 _FLAGS = regex.IGNORECASE | regex.V0
-_WEAK_NEG_RE = regex.compile(rf"\b(?:{_WEAK_NEGATION})\b", _FLAGS)
-_STRONG_NEG_RE = regex.compile(rf"\b(?:{_STRONG_NEGATION})\b", _FLAGS)
-_PSEUDO_RE = regex.compile(rf"\b(?:{_PSEUDO_NEGATION})\b", _FLAGS)
-_POST_NEG_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{_POST_NEGATION})\b", _FLAGS)
-_VERDICT_RE = regex.compile(rf"^\W*{_VERDICT_LABEL}", _FLAGS)
-_TERMINATOR_RE = regex.compile(_TERMINATOR, _FLAGS)
-_CLAUSE_BREAK_RE = regex.compile(_CLAUSE_BREAK, _FLAGS)
-_LIST_BREAK_RE = regex.compile(_LIST_BREAK, _FLAGS)
-_INNER_NEG_RE = regex.compile(_INNER_NEGATION, _FLAGS)
-_LIST_TAIL_RE = regex.compile(_LIST_TAIL, _FLAGS)
-_AUX_BEFORE_RE = regex.compile(_AUX_BEFORE, _FLAGS)
-_HEDGE_BEFORE_RE = regex.compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
-_APPROXIMATOR_RE = regex.compile(_APPROXIMATOR, _FLAGS)
-_HEDGE_AFTER_RE = regex.compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
-_WORD_RE = regex.compile(r"\w+(?:['’]\w+)?")
+_WEAK_NEG_RE = regex_compile(rf"\b(?:{_WEAK_NEGATION})\b", _FLAGS)
+_STRONG_NEG_RE = regex_compile(rf"\b(?:{_STRONG_NEGATION})\b", _FLAGS)
+_PSEUDO_RE = regex_compile(rf"\b(?:{_PSEUDO_NEGATION})\b", _FLAGS)
+_POST_NEG_RE = regex_compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{_POST_NEGATION})\b", _FLAGS)
+_VERDICT_RE = regex_compile(rf"^\W*{_VERDICT_LABEL}", _FLAGS)
+_TERMINATOR_RE = regex_compile(_TERMINATOR, _FLAGS)
+_CLAUSE_BREAK_RE = regex_compile(_CLAUSE_BREAK, _FLAGS)
+_LIST_BREAK_RE = regex_compile(_LIST_BREAK, _FLAGS)
+_INNER_NEG_RE = regex_compile(_INNER_NEGATION, _FLAGS)
+_LIST_TAIL_RE = regex_compile(_LIST_TAIL, _FLAGS)
+_AUX_BEFORE_RE = regex_compile(_AUX_BEFORE, _FLAGS)
+_HEDGE_BEFORE_RE = regex_compile(rf"\b(?:{_HEDGE_BEFORE})\b", _FLAGS)
+_APPROXIMATOR_RE = regex_compile(_APPROXIMATOR, _FLAGS)
+_HEDGE_AFTER_RE = regex_compile(rf"^\W*(?:\w+\W+){{0,2}}?(?:{_HEDGE_AFTER})", _FLAGS)
+_WORD_RE = regex_compile(r"\w+(?:['’]\w+)?")
 
 #: words after a strong trigger that it still governs (weak ones: `negation_window`)
 STRONG_WINDOW = 12
@@ -134,6 +135,7 @@ ROW_SEPARATOR = " | "
 _DASHES = "-‐‑–"
 
 
+@persisted("pattern.phrase_to_regex")
 def phrase_to_regex(phrase: str) -> str:
     """A literal phrase as a regex: spaces match any whitespace or hyphen run, a hyphen
     matches a hyphen, a space or nothing, apostrophes match both ' and ’, and word
@@ -159,7 +161,7 @@ def phrase_to_regex(phrase: str) -> str:
 # Syntax the `regex` module reads differently from the stdlib parser used below (which
 # would take it for literal text): POSIX classes "[[:alpha:]]" and fuzzy constraints
 # "(?:word){e<=1}". A pattern using them gets no prefilter.
-_REGEX_ONLY_SYNTAX = re.compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
+_REGEX_ONLY_SYNTAX = re_compile(r"\[:|(?<!\\)\{(?!\d*(?:,\d*)?\})")
 
 # Words too frequent in health articles (or inside frequent words: "prove" in "improve")
 # to be good anchors: a clause of them is chosen only when a pattern offers nothing rarer.
@@ -193,6 +195,7 @@ def _parsed(pattern: str):
         return None
 
 
+@persisted("pattern._foldable")
 def _foldable(pattern: str) -> bool:
     """Whether `pattern` matched without IGNORECASE on lower-cased text finds what it
     finds with IGNORECASE on the original: ASCII, no upper-case letter other than an
@@ -215,6 +218,7 @@ def _foldable(pattern: str) -> bool:
     return True
 
 
+@persisted("pattern._literal_led")
 def _literal_led(pattern: str) -> bool:
     """Whether every match starts with a literal (after look-arounds, word boundaries
     and group openings) of two or more characters, or a symbol such as "[" or "(": the
@@ -235,6 +239,7 @@ def _literal_led(pattern: str) -> bool:
     return len(lead) >= 2 or (len(lead) == 1 and not (lead.isalnum() or lead.isspace()))
 
 
+@persisted("pattern._syntax_error")
 def _syntax_error(pattern: str, flags: int) -> str | None:
     """Why `pattern` does not compile, or None. The stdlib parser is several times
     faster than compiling with `regex`, which is asked only about what it rejects
@@ -248,6 +253,7 @@ def _syntax_error(pattern: str, flags: int) -> str | None:
     return None
 
 
+@persisted("pattern.covers")
 def covers(pattern: str, keywords: tuple[str, ...]) -> bool:
     """Whether every match of `pattern` contains one of `keywords` (lower-case), as far
     as its literal text shows; False when that cannot be shown."""
@@ -292,6 +298,7 @@ def _seq_covers(items: list, keywords: tuple[str, ...]) -> bool:
     return False
 
 
+@persisted("pattern.literal_clauses")
 def literal_clauses(pattern: str) -> list[list[str]] | None:
     """What every match of `pattern` must contain, as clauses: each match holds one
     literal of every clause. Literals are lower-cased (to be looked up in lower-cased
@@ -549,7 +556,7 @@ class PatternKind(Kind):
                 problem = _syntax_error(opts["anchor_pattern"], regex.V0)
                 if problem:
                     raise RuleOptionError("anchor_pattern", f"does not compile: {problem}")
-                self.anchor_re = regex.compile(opts["anchor_pattern"], regex.V0)
+                self.anchor_re = regex_compile(opts["anchor_pattern"], regex.V0)
 
     def _phrase_anchors(self, phrases: list[str]) -> tuple[str, ...] | None:
         """The cheapest word of each phrase: words are required, the spaces and hyphens
@@ -689,10 +696,10 @@ class PatternKind(Kind):
         text = block.text
         if self._exceptions is None:
             self._exceptions = [
-                regex.compile(p, self._exception_flags) for p in self._exception_sources
+                regex_compile(p, self._exception_flags) for p in self._exception_sources
             ]
             self._block_exceptions = [
-                regex.compile(p, self._exception_flags) for p in self._block_exception_sources
+                regex_compile(p, self._exception_flags) for p in self._block_exception_sources
             ]
         for exc in self._exceptions:
             for em in exc.finditer(text):
@@ -904,7 +911,7 @@ class _Unit:
             source = self.sources[0] if len(self.sources) == 1 else "|".join(
                 f"(?:{s})" for s in self.sources
             )
-            found = self._compiled[caseless] = regex.compile(source, flags)
+            found = self._compiled[caseless] = regex_compile(source, flags)
         return found
 
 
@@ -960,7 +967,7 @@ def _within_one_cell(ends: list[int], start: int, end: int) -> bool:
     return k < len(ends) and end <= ends[k]
 
 
-_TERM_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+_TERM_REF = regex_compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 def _expand_terms(pattern: str, terms: dict) -> str:

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import regex
 
+from healthlint.cache import persisted, regex_compile
 from healthlint.kinds import Kind
 from healthlint.kinds._doclevel import metadata_items, title_span
 from healthlint.kinds.pattern import _parsed, _syntax_error
@@ -25,7 +26,7 @@ from healthlint.packs import Rule, RuleOptionError
 from healthlint.vocabulary import vocabulary
 
 _REGEXES = {"type": "array", "items": {"type": "string", "minLength": 1}}
-_NEGATED_BEFORE = regex.compile(
+_NEGATED_BEFORE = regex_compile(
     r"(?:\b(?:no|not|without|zero|never|none|nor|free\s+(?:of|from))\b(?:\W+\w+){0,2}\W*)$",
     regex.IGNORECASE,
 )
@@ -58,7 +59,7 @@ class _Search:
         item = self.items[i]
         if item[1] is None:
             try:
-                item[1] = regex.compile(item[0], regex.V0 if item[2] else _FLAGS)
+                item[1] = regex_compile(item[0], regex.V0 if item[2] else _FLAGS)
             except regex.error as exc:
                 raise RuleOptionError(
                     self.key, f"{self.key} {i + 1} does not compile: {exc}: {item[0]!r}"
@@ -173,6 +174,7 @@ class PresenceKind(Kind):
         return False
 
 
+@persisted("presence.leading_word")
 def leading_word(pattern: str) -> str | None:
     """The beginning of a word that every match of `pattern` starts with, lower-cased,
     if the pattern opens with one (`\\bharm(?:s|ful)?` -> "harm"), else None.

@@ -30,7 +30,6 @@ share it.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import weakref
@@ -38,11 +37,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from healthlint.cache import re_compile
 from healthlint.kinds import Kind
 from healthlint.model import Block, Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 
-_WORD = re.compile(r"\w+")
+try:  # hashlib.blake2b is this very function; importing hashlib loads OpenSSL (~3 ms)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+
+_WORD = re_compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +149,7 @@ _ASCII_WORDS_NL = bytes(b if c != 10 else 10 for c, b in enumerate(_ASCII_WORDS)
 # ... and bytes of non-ASCII characters stay word bytes (for text whose only non-ASCII
 # characters are letters and digits, such as "β" or "²").
 _UTF8_WORDS_NL = bytes(b if c < 128 else c for c, b in enumerate(_ASCII_WORDS_NL))
-_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
+_NON_ASCII_NON_WORD = re_compile(r"[^\x00-\x7f\w]")
 
 
 def units_of(blocks: Sequence[Block | None], min_words: int, exceptions=None) -> list[Unit]:
@@ -376,13 +381,13 @@ class RepetitionKind(Kind):
         patterns = list(opts.get("exceptions", ()))
         for i, pat in enumerate(patterns):
             try:
-                re.compile(pat)
+                re_compile(pat)
             except re.error as exc:
                 raise RuleOptionError(
                     "exceptions", f"exception {i + 1} does not compile: {exc}: {pat!r}"
                 ) from None
         self.exceptions = (
-            re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+            re_compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
         )
         # Searching every document with a case-blind regex is slow (0.8 s on 25 MB); a
         # literal every match must contain rules out almost all documents first.
@@ -450,7 +455,7 @@ class RepetitionKind(Kind):
         seen: set[bytes] = set()
         position = doc.lines.position
         for u in self.analyse(doc).units:
-            h = hashlib.blake2b(b" ".join(u.words), digest_size=8).digest()
+            h = blake2b(b" ".join(u.words), digest_size=8).digest()
             if h in seen:  # a repeat inside the file is the within-file rules' business
                 continue
             seen.add(h)
@@ -510,4 +515,4 @@ class RepetitionKind(Kind):
         return [part for part in _NEXT_FILE.split(text)]
 
 
-_NEXT_FILE = re.compile(r"^[ \t]*<!--\s*next file\s*-->[ \t]*\r?\n", re.MULTILINE)
+_NEXT_FILE = re_compile(r"^[ \t]*<!--\s*next file\s*-->[ \t]*\r?\n", re.MULTILINE)

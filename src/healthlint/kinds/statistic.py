@@ -40,13 +40,14 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
+from healthlint.cache import persisted, re_compile
 from healthlint.citations import Strength, citations, cited, known_sources, row_of
 from healthlint.kinds import Kind
 from healthlint.model import Document, Finding
 from healthlint.packs import Rule, RuleOptionError
 from healthlint.scan import PatternError, Scanner, ScannerUnion, build_scanner
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+_PLACEHOLDER = re_compile(r"\{([A-Za-z_]\w*)\}")
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 #: how far around a match its exclusions are looked for (characters)
 _WINDOW = 30
@@ -71,7 +72,7 @@ def expand(pattern: str, defs: Mapping[str, str], key: str) -> str:
     return _PLACEHOLDER.sub(sub, pattern)
 
 
-_PLAIN = re.compile(r"[\w '’&-]+")
+_PLAIN = re_compile(r"[\w '’&-]+")
 #: word lists up to this long are kept whole in sketches
 _SKETCH_WHOLE = 12
 
@@ -100,6 +101,11 @@ def word_alternation(items: list[str]) -> str:
     return "|".join(parts)
 
 
+@persisted("statistic.word_alternation")
+def _alternation(items: tuple[str, ...]) -> str:
+    return word_alternation(list(items))  # kept in the start-up cache: lists are long
+
+
 def build_definitions(raw: object) -> dict[str, str]:
     """The rule's `define` mapping as regex fragments, each expanded with the ones above it."""
     return _definitions(raw)[0]
@@ -118,7 +124,7 @@ def _definitions(raw: object) -> tuple[dict[str, str], dict[str, str]]:
             body = sketch = value
         else:
             items = [str(v) for v in value]
-            body = word_alternation(items)
+            body = _alternation(tuple(items))
             # a short list may open a pattern ("one in four"): its words stay whole, as
             # triggers; a long one (people, patients, ...) comes later and only its size counts
             cut = 3 if len(items) > _SKETCH_WHOLE else None
@@ -130,7 +136,7 @@ def _definitions(raw: object) -> tuple[dict[str, str], dict[str, str]]:
     return defs, sketches
 
 
-_LEADING = re.compile(r"\{([A-Za-z_]\w*)\}")
+_LEADING = re_compile(r"\{([A-Za-z_]\w*)\}")
 
 
 def _scanner(
@@ -181,11 +187,11 @@ def _compile_one(sources: list[str], flags: int, key: str) -> re.Pattern[str] | 
         return None
     for i, src in enumerate(sources):
         try:
-            re.compile(src, flags)
+            re_compile(src, flags)
         except re.error as exc:
             message = f"pattern {i + 1} does not compile: {exc}: {src!r}"
             raise RuleOptionError(key, message) from None
-    return re.compile("|".join(f"(?:{s})" for s in sources), flags)
+    return re_compile("|".join(f"(?:{s})" for s in sources), flags)
 
 
 _COMMON_OPTIONS: dict[str, dict] = {

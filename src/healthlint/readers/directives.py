@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import re
 
+from healthlint.cache import re_compile
 from healthlint.model import Directive
 
 ACTIONS = ("disable-next-line", "disable", "enable")
 
-_PREFIX = re.compile(r"\s*healthlint\b", re.IGNORECASE)
-_DIRECTIVE = re.compile(
+_PREFIX = re_compile(r"\s*healthlint\b", re.IGNORECASE)
+_DIRECTIVE = re_compile(
     r"\s*healthlint-(disable-next-line|disable|enable)(?=[\s,]|$)(.*)\Z",
     re.IGNORECASE | re.DOTALL,
 )
 # " -- " starts the reason; a rule id never contains whitespace, so "--" must stand alone.
-_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
-_RULE = re.compile(r"[A-Za-z0-9_*][A-Za-z0-9_.*/-]*\Z")
-_SEPARATORS = re.compile(r"[\s,]+")
+_REASON = re_compile(r"(?:^|\s)--(?:\s|$)")
+_RULE = re_compile(r"[A-Za-z0-9_*][A-Za-z0-9_.*/-]*\Z")
+_SEPARATORS = re_compile(r"[\s,]+")
 
 
 def parse_comment(body: str, line: int, column: int, end_line: int) -> Directive | str | None:

@@ -28,6 +28,7 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from healthlint.cache import re_compile
 from healthlint.model import Block, BlockBuilder, Directive, Document
 from healthlint.readers.directives import add_comment
 from healthlint.source import LineIndex
@@ -68,8 +69,8 @@ _SCOPE_LIMIT = {
     "dd": ("dl",),
     "p": ("div", "section", "article", "blockquote", "li", "td", "th", "body"),
 }
-_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-_CHARREF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_ALT = re_compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_CHARREF = re_compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
 def add_verbatim(builder: BlockBuilder, s: str, at: int) -> None:

@@ -37,6 +37,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from healthlint.cache import re_compile
 from healthlint.model import Block, BlockBuilder, Directive, Document
 from healthlint.readers.directives import add_comment
 from healthlint.source import LineIndex
@@ -62,27 +63,27 @@ def _parser():
 # link, image "![", autolink or HTML "<", entity). Inline content without any of them is
 # lines of plain text: the inline parser would return one text token per line, with a
 # soft or hard break between lines (`_Reader.plain` does the same directly).
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[<&]")
+_INLINE_SYNTAX = re_compile(r"[\\`*_\[<&]")
 
 
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-_FRONT_MATTER_START = re.compile(r"---[ \t]*\r?\n")
+_FRONT_MATTER_END = re_compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_FRONT_MATTER_START = re_compile(r"---[ \t]*\r?\n")
 # The "(destination "title")" or "[label]" after a link's or image's "]".
-_INLINE_TAIL = re.compile(
+_INLINE_TAIL = re_compile(
     r"""\(\s*
     (?:<(?:[^<>\n\\]|\\.)*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)
     (?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?
     \s*\)""",
     re.VERBOSE | re.DOTALL,
 )
-_LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
-_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
+_LABEL = re_compile(r"\[(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
+_BARE_URL = re_compile(r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
 # Inline HTML whose content is not prose, as in the HTML reader.
-_HIDDEN_OPEN = re.compile(
+_HIDDEN_OPEN = re_compile(
     r"<(code|kbd|samp|script|style|pre|svg|math|template|noscript|textarea)\b[^>]*(?<!/)>\Z",
     re.IGNORECASE,
 )
-_BR = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
+_BR = re_compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
 
 class _Offsets:
@@ -120,24 +121,29 @@ def _front_matter(
     end = close.end()
     if end < len(text) and text[end] == "\n":
         end += 1
-    import yaml
+    from healthlint.frontmatter import simple_mapping
 
-    meta: dict = {}
-    try:
-        loaded = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        notices.append(f"line {line}: front matter is not valid YAML ({problem}); ignored")
-    else:
-        if isinstance(loaded, dict):
-            meta = loaded
-        elif isinstance(loaded, list):
-            notices.append("line 1: front matter is not a mapping of keys to values; ignored")
-        elif loaded is not None:
-            # Plain prose between two rules ("---"), not metadata: leave it to Markdown.
-            return {}, 0, None
+    # plain `key: value` lines are read without importing the YAML library (start-up)
+    meta: dict | None = simple_mapping(body)
+    if meta is None:
+        meta = {}
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(body)
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2024-13-45
+            mark = getattr(exc, "problem_mark", None)
+            line = 2 + mark.line if mark is not None else 1
+            problem = getattr(exc, "problem", None) or str(exc) or "invalid YAML"
+            notices.append(f"line {line}: front matter is not valid YAML ({problem}); ignored")
+        else:
+            if isinstance(loaded, dict):
+                meta = loaded
+            elif isinstance(loaded, list):
+                notices.append("line 1: front matter is not a mapping of keys to values; ignored")
+            elif loaded is not None:
+                # Plain prose between two rules ("---"), not metadata: leave it to Markdown.
+                return {}, 0, None
     builder = BlockBuilder()
     _add_lines(builder, text, m.end(), close.start())
     return meta, end, builder.build("front_matter")
@@ -498,7 +504,7 @@ def _skip_link_tail(norm: str, cur: int, hi: int) -> int:
     return q
 
 
-_QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+_QUOTE_PREFIX = re_compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 
 
 def _mask_quote_markers(region: str, depth: int) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from healthlint.cache import re_compile
 from healthlint.model import Block, BlockBuilder, Directive, Document
 from healthlint.readers.directives import add_comment
 from healthlint.source import LineIndex
@@ -32,15 +33,15 @@ from healthlint.source import LineIndex
 WRAP_WIDTH = 100
 HEADING_WORDS = 12
 
-_LIST = re.compile(r"([ \t]*)(?:[-*+•◦▪‣·✔✓☑✅➤►▶→]|\d{1,3}[.)])[ \t]+(?=\S)")
+_LIST = re_compile(r"([ \t]*)(?:[-*+•◦▪‣·✔✓☑✅➤►▶→]|\d{1,3}[.)])[ \t]+(?=\S)")
 # A stat-card figure ("65%", "619M", "22") whose caption is on the next line.
-_STAT = re.compile(r"[ \t]*[$€£]?\d[\d.,]*\s*(?:%|[KMBkmbx]\+?|\+)?[ \t]*\Z")
-_TABLE = re.compile(r"[ \t]*\|.*\|[ \t]*\Z")
-_SEPARATOR = re.compile(r"[ \t]*\|[ \t:|-]*-[ \t:|-]*\Z")
-_PIPE = re.compile(r"(?<!\\)\|")
-_COMMENT = re.compile(r"[ \t]*<!--(.*?)-->[ \t]*\Z", re.DOTALL)
-_NOT_HEADING_END = re.compile(r"[.!?;,…][\"'”’)\]]*\Z")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
+_STAT = re_compile(r"[ \t]*[$€£]?\d[\d.,]*\s*(?:%|[KMBkmbx]\+?|\+)?[ \t]*\Z")
+_TABLE = re_compile(r"[ \t]*\|.*\|[ \t]*\Z")
+_SEPARATOR = re_compile(r"[ \t]*\|[ \t:|-]*-[ \t:|-]*\Z")
+_PIPE = re_compile(r"(?<!\\)\|")
+_COMMENT = re_compile(r"[ \t]*<!--(.*?)-->[ \t]*\Z", re.DOTALL)
+_NOT_HEADING_END = re_compile(r"[.!?;,…][\"'”’)\]]*\Z")
+_HAS_LETTER = re_compile(r"[^\W\d_]")
 
 #: (line number, start offset, line without its end, kind)
 _Rec = tuple[int, int, str, int]
