@@ -10,7 +10,6 @@ whole Document.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -144,16 +143,9 @@ def _outcomes(files: Sequence[str], jobs: int) -> list[FileOutcome]:
     # Small chunks: a file takes about 10 ms, so the last chunk leaves the other
     # worker idle for at most a tenth of a second; more messages cost far less.
     chunk = max(1, min(8, len(files) // (jobs * 4)))
-    # The workers inherit everything built so far (checks, compiled patterns) and never
-    # free it: frozen, the collector neither scans it nor touches (copies) the pages
-    # the workers share with this process.
-    gc.freeze()
-    try:
-        with ctx.Pool(jobs) as pool:
-            # imap keeps the input order, so the result does not depend on scheduling
-            return list(pool.imap(_process, files, chunksize=chunk))
-    finally:
-        gc.unfreeze()
+    with ctx.Pool(jobs) as pool:
+        # imap keeps the input order, so the result does not depend on scheduling
+        return list(pool.imap(_process, files, chunksize=chunk))
 
 
 def cap(findings: list[Finding], caps: Mapping[str, int]) -> list[Finding]:
