@@ -81,3 +81,12 @@ def test_a_suppressed_paragraph_does_not_take_a_place(two_files, capsys):
     assert [(f["path"], f["line"]) for f in found] == [("b.md", 4), ("b.md", 6), ("b.md", 8)]
     assert found[2]["message"].endswith("(+1 more in this file, not listed: "
                                         "this rule reports at most 3 per file)")
+
+
+def test_findings_survive_the_trip_from_a_worker():
+    import pickle
+
+    f = Finding("a.md", 3, 5, 4, 1, "r.x", "hype", Severity.ERROR, "m", "t\nu", "s", 40, 52)
+    back = pickle.loads(pickle.dumps(f, pickle.HIGHEST_PROTOCOL))
+    assert back == f and (back.start, back.end, back.suggestion) == (40, 52, "s")
+    assert back.severity is Severity.ERROR

@@ -617,7 +617,13 @@ class PatternKind(Kind):
                 continue
             if block.scope == "front_matter" and self.scope is None:
                 continue
-            severity = self._severity(block, start, end)
+            key = (self, block.text, start, end)
+            severity = _VERDICTS.get(key, _UNKNOWN)
+            if severity is _UNKNOWN:
+                severity = self._severity(block, start, end)
+                if len(_VERDICTS) >= _VERDICTS_MAX:
+                    _VERDICTS.clear()
+                _VERDICTS[key] = severity
             if severity is None:
                 continue
             yield self.finding(doc, *block.source_span(start, end), severity=severity)
@@ -794,6 +800,13 @@ def _sentence_of(block: Block, offset: int) -> tuple[int, int]:
         return 0, spans[0][1] if spans else len(block.text)
     return spans[i]
 
+
+# A match's severity depends only on its block's text (sentence, negation, hedges,
+# exceptions): remembered by text, since a paragraph recurs across the pages of a run
+# (a call to action, a disclaimer, a pasted section). Bounded: cleared when full.
+_VERDICTS: dict[tuple[Kind, str, int, int], Severity | None] = {}
+_VERDICTS_MAX = 20000
+_UNKNOWN = object()
 
 _NO_BLOCKS: frozenset[int] = frozenset()
 
